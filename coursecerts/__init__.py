@@ -1,0 +1,5 @@
+"""coursecerts: a standalone course-certificate service."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

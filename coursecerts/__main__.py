@@ -1,0 +1,3 @@
+from coursecerts.cli import main
+
+main()

@@ -1,0 +1,381 @@
+"""Certificate models. Names and field names are Open edX's, so rows move between the two without renaming.
+
+State diagram of GeneratedCertificate.status (only the first four are written; Open edX ADR 004):
+
+    (none) --generate--> downloadable <--generate/re-validate-- unavailable
+       |                  |   ^   \\--invalidate------------------^
+       |                  |   |
+       |     mark_notpassing  generate (grade passes again)
+       |                  v   |
+       +--(ID missing)--> unverified / notpassing
+
+Legacy statuses (generating, error, deleted...) stay readable for imported rows. Every change of status,
+mode, grade or name is recorded in CertificateHistory by the services, the only code that writes certificates.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from opaque_keys.edx.django.models import CourseKeyField
+
+from coursecerts.common.models import ConfigurationModel, TimeStampedModel
+from coursecerts.courses.models import CourseModes, CourseRun, Organization
+
+
+class CertificateStatuses(models.TextChoices):
+    DOWNLOADABLE = "downloadable"
+    NOTPASSING = "notpassing"
+    UNAVAILABLE = "unavailable"
+    UNVERIFIED = "unverified"
+    # Legacy statuses, never written by coursecerts; kept so imported Open edX rows stay valid.
+    GENERATING = "generating"
+    REQUESTING = "requesting"
+    ERROR = "error"
+    DELETED = "deleted"
+    DELETING = "deleting"
+    RESTRICTED = "restricted"
+    AUDITING = "auditing"
+    AUDIT_PASSING = "audit_passing"
+    AUDIT_NOTPASSING = "audit_notpassing"
+    HONOR_PASSING = "honor_passing"
+    INVALIDATED = "invalidated"
+
+
+PASSED_STATUSES = frozenset({CertificateStatuses.DOWNLOADABLE, CertificateStatuses.GENERATING})
+# The statuses an operator may regenerate by (Open edX instructor "regenerate certificates").
+REGENERABLE_STATUSES = frozenset(
+    {
+        CertificateStatuses.DOWNLOADABLE,
+        CertificateStatuses.NOTPASSING,
+        CertificateStatuses.UNAVAILABLE,
+        CertificateStatuses.UNVERIFIED,
+        CertificateStatuses.AUDIT_PASSING,
+        CertificateStatuses.AUDIT_NOTPASSING,
+        CertificateStatuses.ERROR,
+        CertificateStatuses.GENERATING,
+    }
+)
+
+
+def new_verify_uuid() -> str:
+    return uuid.uuid4().hex
+
+
+class VerifyUuidChanged(ValidationError):
+    pass
+
+
+class GeneratedCertificate(models.Model):
+    """A learner's certificate for a course run: one row per (user, course run)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    course = models.ForeignKey(
+        CourseRun, on_delete=models.PROTECT, related_name="certificates", db_column="course_id",
+        verbose_name="course key",
+    )
+    verify_uuid = models.CharField(max_length=32, unique=True, default=new_verify_uuid, editable=False)
+    grade = models.CharField(max_length=5, blank=True, default="", help_text="Snapshot of the grade percent.")
+    key = models.CharField(max_length=32, blank=True, default="")
+    distinction = models.BooleanField(default=False)
+    status = models.CharField(max_length=32, choices=CertificateStatuses.choices, default=CertificateStatuses.UNAVAILABLE)
+    mode = models.CharField(max_length=32, choices=CourseModes.choices, default=CourseModes.HONOR)
+    name = models.CharField(max_length=255, blank=True, help_text="Snapshot of the learner's name.")
+    created_date = models.DateTimeField(auto_now_add=True)
+    modified_date = models.DateTimeField(auto_now=True)
+    download_uuid = models.CharField(max_length=32, blank=True, default="")
+    download_url = models.CharField(max_length=128, blank=True, default="")
+    error_reason = models.CharField(max_length=512, blank=True, default="")
+    # Better than Open edX: the issued certificate is a frozen record (ADR 0002).
+    course_title = models.CharField(max_length=255, blank=True, default="", help_text="Snapshot at issue.")
+    issued_date = models.DateTimeField(
+        null=True, blank=True, help_text="When it last became downloadable; re-saving never moves it."
+    )
+
+    class Meta:
+        ordering = ["course_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="generatedcertificate_unique_per_run"),
+            models.CheckConstraint(name="generatedcertificate_status_valid", condition=Q(status__in=CertificateStatuses.values)),
+            models.CheckConstraint(name="generatedcertificate_mode_valid", condition=Q(mode__in=CourseModes.values)),
+            models.CheckConstraint(name="generatedcertificate_verify_uuid_set", condition=~Q(verify_uuid="")),
+        ]
+        indexes = [
+            # Course reports and regenerate-by-status (certificates of a run with a given status).
+            models.Index(fields=["course", "status"], name="cert_course_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.course_id} {self.status}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_verify_uuid = instance.__dict__.get("verify_uuid")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # An invariant, not behaviour: the public id never changes once stored.
+        loaded = getattr(self, "_loaded_verify_uuid", None)
+        if loaded and self.verify_uuid != loaded:
+            raise VerifyUuidChanged(f"verify_uuid of certificate {self.pk} cannot change once set")
+        super().save(*args, **kwargs)
+        self._loaded_verify_uuid = self.verify_uuid
+
+    @property
+    def course_id_str(self) -> str:
+        return str(self.course_id)
+
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatuses.DOWNLOADABLE
+
+    @property
+    def is_pdf_certificate(self) -> bool:
+        return bool(self.download_url)
+
+
+class CertificateHistory(models.Model):
+    """One change of a certificate: what caused it, who, when, and from what to what (ADR 0002)."""
+
+    certificate = models.ForeignKey(GeneratedCertificate, on_delete=models.CASCADE, related_name="history")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    source = models.CharField(max_length=64, help_text="What caused the change, e.g. grade_passed, admin.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_before = models.CharField(max_length=32, blank=True, default="")
+    status_after = models.CharField(max_length=32, blank=True, default="")
+    mode_before = models.CharField(max_length=32, blank=True, default="")
+    mode_after = models.CharField(max_length=32, blank=True, default="")
+    grade_before = models.CharField(max_length=5, blank=True, default="")
+    grade_after = models.CharField(max_length=5, blank=True, default="")
+    name_before = models.CharField(max_length=255, blank=True, default="")
+    name_after = models.CharField(max_length=255, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "certificate history"
+        ordering = ["certificate_id", "created", "pk"]
+
+    def __str__(self):
+        return f"{self.certificate_id}: {self.status_before or '-'} -> {self.status_after} ({self.source})"
+
+
+class CertificateAllowlist(TimeStampedModel):
+    """Learners who get a certificate whatever their grade (Open edX "exceptions"). Counts only when `allowlist`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="+", db_column="course_id")
+    allowlist = models.BooleanField(default=False)
+    notes = models.TextField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "certificate allowlist entry"
+        verbose_name_plural = "certificate allowlist"
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="allowlist_unique_per_run")]
+
+    def __str__(self):
+        return f"{self.user} {self.course_id} allowlist={self.allowlist}"
+
+
+class CertificateInvalidation(TimeStampedModel):
+    """A block on a certificate. Re-validation deactivates it; rows are never deleted."""
+
+    generated_certificate = models.ForeignKey(GeneratedCertificate, on_delete=models.CASCADE, related_name="invalidations")
+    invalidated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self):
+        return f"{self.generated_certificate} active={self.active}"
+
+
+class CertificateDateOverride(TimeStampedModel):
+    """Changes the date printed on a certificate; never when it is visible (Open edX ADR 006)."""
+
+    generated_certificate = models.OneToOneField(
+        GeneratedCertificate, on_delete=models.CASCADE, related_name="date_override"
+    )
+    date = models.DateTimeField(help_text="The date to print. Set the time to midnight.")
+    reason = models.TextField(help_text="Why the date is overridden.")
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.generated_certificate}: {self.date:%Y-%m-%d}"
+
+
+class CertificateGenerationHistory(TimeStampedModel):
+    """A course-wide generation or regeneration that someone started."""
+
+    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="+", db_column="course_id")
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    task_id = models.CharField(max_length=255, blank=True, default="")
+    task_input = models.JSONField(default=dict, blank=True)
+    is_regeneration = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "certificate generation history"
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.course_id} {self.get_task_name()} by {self.generated_by}"
+
+    def get_task_name(self) -> str:
+        return "regenerated" if self.is_regeneration else "generated"
+
+    def get_certificate_generation_candidates(self) -> str:
+        """Who the run was for, in the words of the Open edX instructor dashboard."""
+        statuses = self.task_input.get("statuses_to_regenerate") if self.task_input else None
+        if statuses:
+            labels = dict(CertificateStatuses.choices)
+            return ", ".join(str(labels[s]) for s in statuses if s in labels)
+        if self.task_input and ("student_set" in self.task_input or "students" in self.task_input):
+            return "Granted Exceptions"
+        return "All Learners"
+
+
+class CertificateGenerationCourseSetting(TimeStampedModel):
+    """Per-course certificate settings; the newest row of a course wins (as Open edX)."""
+
+    course_key = CourseKeyField(max_length=255, db_index=True, case_sensitive=True)
+    self_generation_enabled = models.BooleanField(default=False)
+    language_specific_templates_enabled = models.BooleanField(default=False)
+    include_hours_of_effort = models.BooleanField(null=True, blank=True, default=None)
+
+    class Meta:
+        get_latest_by = "created"
+
+    def __str__(self):
+        return f"{self.course_key}"
+
+    @classmethod
+    def get(cls, course_key):
+        return cls.objects.filter(course_key=course_key).order_by("-created", "-pk").first()
+
+
+class CertificateGenerationConfiguration(ConfigurationModel):
+    """Global switch for learner self-generated certificates."""
+
+
+class CertificateHtmlViewConfiguration(ConfigurationModel):
+    """Web-view configuration: JSON with a "default" section and one per mode (platform_name, logo_src,
+    certificate_type, certificate_title...)."""
+
+    configuration = models.TextField(help_text="JSON: {\"default\": {...}, \"<mode>\": {...}}")
+
+    def clean(self):
+        import json
+
+        try:
+            value = json.loads(self.configuration)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"configuration": f"Must be valid JSON: {exc}"}) from exc
+        if not isinstance(value, dict):
+            raise ValidationError({"configuration": "Must be a JSON object"})
+
+    @classmethod
+    def get_config(cls) -> dict:
+        import json
+
+        current = cls.current()
+        if not current.enabled:
+            return {}
+        return json.loads(current.configuration)
+
+
+class CertificateConfiguration(TimeStampedModel):
+    """A run's certificate as the course team configured it (Open edX keeps this in the course in Studio)."""
+
+    course = models.OneToOneField(CourseRun, on_delete=models.CASCADE, related_name="certificate_configuration", db_column="course_id")
+    title = models.CharField(max_length=255, blank=True, default="", help_text="Overrides the course title.")
+    description = models.TextField(blank=True, default="")
+    is_active = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.course_id}: {self.title or 'certificate'}"
+
+
+class Signatory(TimeStampedModel):
+    configuration = models.ForeignKey(CertificateConfiguration, on_delete=models.CASCADE, related_name="signatories")
+    name = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True, default="")
+    organization = models.CharField(max_length=255, blank=True, default="")
+    signature_image = models.ImageField(upload_to="signatures", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "signatories"
+        ordering = ["configuration_id", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateTemplate(TimeStampedModel):
+    """An operator's certificate template, chosen by organisation, course, mode and language."""
+
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=255, null=True, blank=True)
+    template = models.TextField(help_text="Django template HTML.")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, db_column="organization_id")
+    course_key = CourseKeyField(max_length=255, null=True, blank=True, db_index=True, case_sensitive=True)
+    mode = models.CharField(max_length=125, choices=CourseModes.choices, default=CourseModes.HONOR, null=True, blank=True)
+    is_active = models.BooleanField(default=False)
+    language = models.CharField(max_length=2, null=True, blank=True, help_text="'' for all languages.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "course_key", "mode", "language"], name="certificatetemplate_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def template_asset_path(instance, filename):
+    return f"certificate_template_assets/{instance.pk}/{filename}"
+
+
+class CertificateTemplateAsset(TimeStampedModel):
+    description = models.CharField(max_length=255, null=True, blank=True)
+    asset = models.FileField(max_length=255, upload_to=template_asset_path)
+    asset_slug = models.SlugField(max_length=255, unique=True, null=True)
+
+    def __str__(self):
+        return self.asset_slug or str(self.asset)
+
+    def save(self, *args, **kwargs):
+        # The path uses the pk, so the first save stores the row without the file (as Open edX).
+        if self.pk is None:
+            pending, self.asset = self.asset, None
+            super().save(*args, **kwargs)
+            self.asset = pending
+            kwargs.pop("force_insert", None)
+        super().save(*args, **kwargs)
+
+
+class _CommandConfiguration(ConfigurationModel):
+    arguments = models.TextField(blank=True, default="", help_text="Command-line arguments, shell-quoted.")
+
+    class Meta(ConfigurationModel.Meta):
+        abstract = True
+
+    def __str__(self):
+        return f"{'enabled' if self.enabled else 'disabled'}: {self.arguments}"
+
+
+class CertificateGenerationCommandConfiguration(_CommandConfiguration):
+    """Arguments for `cert_generation --args-from-database`, e.g. "-u 12 13 -c course-v1:Org+C+R"."""
+
+
+class ModifiedCertificateTemplateCommandConfiguration(_CommandConfiguration):
+    """Arguments for `modify_cert_template --args-from-database`."""
+
+
+class PurgeReferencestoPDFCertificatesCommandConfiguration(_CommandConfiguration):
+    """Arguments for `purge_references_to_pdf_certificates --args-from-database`.
+    Specify like '--certificate_ids <id1> <id2>'."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GradesConfig(AppConfig):
+    name = "coursecerts.grades"
+    label = "grades"
+    verbose_name = "Grades"

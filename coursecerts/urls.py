@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "coursecerts administration"
+admin.site.site_title = "coursecerts"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
