@@ -57,6 +57,7 @@ class CourseRun(TimeStampedModel):
             models.CheckConstraint(
                 name="courserun_start_before_end",
                 condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=models.F("end")),
+                violation_error_message="The course start must not be after its end.",
             ),
             models.CheckConstraint(
                 name="courserun_display_behavior_valid",
@@ -70,6 +71,10 @@ class CourseRun(TimeStampedModel):
                     & Q(self_paced=False)
                 )
                 | (~Q(certificates_display_behavior="end_with_date") & Q(certificate_available_date__isnull=True)),
+                violation_error_message=(
+                    "certificate_available_date is required with certificates_display_behavior 'end_with_date' "
+                    "and allowed with no other behaviour; self-paced runs have none."
+                ),
             ),
         ]
 

@@ -1,0 +1,63 @@
+"""What coursecerts tells the outside world about certificates, always after the transaction commits:
+Django signals with Open edX names (COURSE_CERT_CHANGED/AWARDED/REVOKED) and Open edX tracking-log events
+(edx.certificate.created / revoked) on the `coursecerts.tracking` logger as JSON lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from coursecerts.common import signals
+from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
+
+tracking_log = logging.getLogger("coursecerts.tracking")
+
+
+def certificate_url(certificate: GeneratedCertificate) -> str:
+    return f"{settings.SITE_URL}/certificates/{certificate.verify_uuid}"
+
+
+def track(event_name: str, certificate: GeneratedCertificate, **data) -> None:
+    payload = {
+        "name": event_name,
+        "context": {"org_id": certificate.course_id.org, "course_id": str(certificate.course_id)},
+        "data": {
+            "user_id": certificate.user_id,
+            "course_id": str(certificate.course_id),
+            "certificate_id": certificate.verify_uuid,
+            "certificate_url": certificate_url(certificate),
+            **data,
+        },
+    }
+    tracking_log.info(json.dumps(payload, sort_keys=True))
+
+
+def certificate_changed_on_commit(*, certificate: GeneratedCertificate, status_before: str | None, source: str,
+                                  generation_mode: str = "batch") -> None:
+    """Schedule the signals and tracking events a certificate change causes, for after commit."""
+
+    def send():
+        kwargs = {
+            "sender": GeneratedCertificate, "user": certificate.user, "course_key": certificate.course_id,
+            "mode": certificate.mode, "status": certificate.status, "certificate": certificate,
+        }
+        signals.COURSE_CERT_CHANGED.send(**kwargs)
+        if certificate.status in PASSED_STATUSES:
+            signals.COURSE_CERT_AWARDED.send(**kwargs)
+            if status_before not in PASSED_STATUSES:
+                track("edx.certificate.created", certificate, enrollment_mode=certificate.mode,
+                      generation_mode=generation_mode)
+        elif status_before is not None and certificate.status in _REVOKED_STATUSES:
+            signals.COURSE_CERT_REVOKED.send(**kwargs)
+            if status_before == CertificateStatuses.DOWNLOADABLE:
+                track("edx.certificate.revoked", certificate, enrollment_mode=certificate.mode, source=source)
+
+    transaction.on_commit(send)
+
+
+_REVOKED_STATUSES = frozenset(
+    {CertificateStatuses.UNAVAILABLE, CertificateStatuses.NOTPASSING, CertificateStatuses.UNVERIFIED}
+)

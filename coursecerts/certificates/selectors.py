@@ -1,0 +1,81 @@
+"""Named reads of certificates and of the facts eligibility needs."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from coursecerts.certificates.eligibility import LearnerFacts
+from coursecerts.certificates.models import (
+    CertificateAllowlist,
+    CertificateInvalidation,
+    GeneratedCertificate,
+)
+from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
+from coursecerts.enrollments.models import CourseEnrollment
+from coursecerts.grades.models import PersistentCourseGrade
+from coursecerts.verify_student.models import IdVerification
+
+
+def certificate_get(*, user, course_run) -> GeneratedCertificate | None:
+    return GeneratedCertificate.objects.filter(user=user, course=course_run).first()
+
+
+def certificate_get_for_update(*, user, course_run) -> GeneratedCertificate | None:
+    """The certificate, row-locked until the end of the transaction (PostgreSQL, MariaDB)."""
+    return GeneratedCertificate.objects.select_for_update().filter(user=user, course=course_run).first()
+
+
+def allowlist_entry_get(*, user, course_run) -> CertificateAllowlist | None:
+    return CertificateAllowlist.objects.filter(user=user, course=course_run).first()
+
+
+def is_on_allowlist(*, user, course_run) -> bool:
+    return CertificateAllowlist.objects.filter(user=user, course=course_run, allowlist=True).exists()
+
+
+def invalidation_get_active(*, certificate) -> CertificateInvalidation | None:
+    return certificate.invalidations.filter(active=True).order_by("-created").first()
+
+
+def has_certificate_invalidation(*, user, course_run) -> bool:
+    return CertificateInvalidation.objects.filter(
+        generated_certificate__user=user, generated_certificate__course=course_run, active=True
+    ).exists()
+
+
+def enrollment_get(*, user, course_run) -> CourseEnrollment | None:
+    return CourseEnrollment.objects.filter(user=user, course=course_run).first()
+
+
+def id_verified(*, user, now=None) -> bool:
+    verification = IdVerification.objects.filter(user=user).first()
+    return verification is not None and verification.is_verified(now)
+
+
+def learner_facts_get(*, user, course_run: CourseRun, certificate: GeneratedCertificate | None) -> LearnerFacts:
+    """Everything eligibility reads about one learner in one run (a handful of indexed queries)."""
+    enrollment = enrollment_get(user=user, course_run=course_run)
+    grade = PersistentCourseGrade.objects.filter(user=user, course=course_run).first()
+    return LearnerFacts(
+        enrollment_mode=enrollment.mode if enrollment else None,
+        is_allowlisted=is_on_allowlist(user=user, course_run=course_run),
+        grade_passed=grade.passed if grade else None,
+        grade_percent=grade.percent_grade if grade else None,
+        is_beta_tester=CourseAccessRole.objects.filter(
+            user=user, course=course_run, role=CourseRoles.BETA_TESTER
+        ).exists(),
+        is_id_verified=id_verified(user=user, now=timezone.now()),
+        has_active_invalidation=bool(certificate) and certificate.invalidations.filter(active=True).exists(),
+        certificate_status=certificate.status if certificate else None,
+        certificate_mode=certificate.mode if certificate else None,
+        is_ccx=course_run.is_ccx,
+        cert_html_view_enabled=course_run.cert_html_view_enabled,
+    )
+
+
+def learner_certificate_name(user) -> str:
+    """The name to print for a learner now: the profile's certificate name, else the auth user's full name."""
+    profile = getattr(user, "profile", None)
+    if profile is not None:
+        return profile.certificate_name
+    return user.get_full_name()

@@ -1,0 +1,68 @@
+"""The certificate allowlist ("exceptions"): adding and removing learners, with Open edX's preconditions."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from coursecerts.certificates import selectors
+from coursecerts.certificates.models import CertificateAllowlist
+from coursecerts.certificates.services.generation import certificate_invalidate
+from coursecerts.common.errors import ApplicationError
+from coursecerts.common.signals import ALLOWLIST_ENTRY_ADDED
+
+log = logging.getLogger(__name__)
+
+
+class AllowlistNotAllowed(ApplicationError):
+    """A learner cannot be added to or removed from the allowlist. `code` is the Open edX bulk row-error kind."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, extra={"code": code})
+        self.code = code
+
+
+@transaction.atomic
+def allowlist_entry_create(*, user, course_run, notes: str = "", actor=None) -> CertificateAllowlist:
+    """Put a learner on the allowlist. They must be actively enrolled, not invalidated, not already listed.
+    Generation follows after commit when automatic generation is on."""
+    username = user.username
+    enrollment = selectors.enrollment_get(user=user, course_run=course_run)
+    if enrollment is None or not enrollment.is_active:
+        raise AllowlistNotAllowed(
+            f"{username} is not enrolled in this course. Please check your spelling and retry.",
+            code="user_not_enrolled",
+        )
+    if selectors.has_certificate_invalidation(user=user, course_run=course_run):
+        raise AllowlistNotAllowed(
+            f"Student {username} is already on the certificate invalidation list and cannot be added to the "
+            "certificate exception list.",
+            code="user_on_certificate_invalidation_list",
+        )
+    if selectors.is_on_allowlist(user=user, course_run=course_run):
+        raise AllowlistNotAllowed(
+            f"Student (username/email={username}) already in certificate exception list.",
+            code="user_already_allowlisted",
+        )
+    entry, _ = CertificateAllowlist.objects.update_or_create(
+        user=user, course=course_run, defaults={"allowlist": True, "notes": notes}
+    )
+    log.info("%s added to the allowlist of %s by %s", username, course_run.id, actor)
+    ALLOWLIST_ENTRY_ADDED.send(sender=CertificateAllowlist, user=user, course_run=course_run, entry=entry)
+    return entry
+
+
+@transaction.atomic
+def allowlist_entry_remove(*, user, course_run, actor=None) -> bool:
+    """Take a learner off the allowlist: their certificate (if any) is invalidated first, then the entry is
+    deleted. Returns False when there was no entry."""
+    entry = selectors.allowlist_entry_get(user=user, course_run=course_run)
+    if entry is None:
+        return False
+    certificate = selectors.certificate_get(user=user, course_run=course_run)
+    if certificate is not None:
+        certificate_invalidate(certificate=certificate, source="allowlist_removal", actor=actor)
+    entry.delete()
+    log.info("%s removed from the allowlist of %s by %s", user.username, course_run.id, actor)
+    return True

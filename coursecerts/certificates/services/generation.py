@@ -1,0 +1,167 @@
+"""Issuing and revoking certificates, and the per-learner generation attempt."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coursecerts.certificates import eligibility, selectors
+from coursecerts.certificates.eligibility import Action, Decision, Policy
+from coursecerts.certificates.events import certificate_changed_on_commit
+from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
+from coursecerts.courses.models import CourseRun
+
+log = logging.getLogger(__name__)
+
+_TRACKED = ("status", "mode", "grade", "name")
+
+
+def format_grade(percent: float | str | None) -> str:
+    """The 5-character grade snapshot Open edX stores, e.g. 0.8512 -> '0.85'."""
+    if percent is None or percent == "":
+        return ""
+    return f"{float(percent):.4g}"[:5]
+
+
+def _record(certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = "") -> None:
+    """Write one history row when status, mode, grade or name changed (or the certificate is new)."""
+    after = {field: getattr(certificate, field) for field in _TRACKED}
+    if before == after:
+        return
+    before = before or dict.fromkeys(_TRACKED, "")
+    CertificateHistory.objects.create(
+        certificate=certificate, source=source, actor=actor, note=note,
+        **{f"{field}_before": before[field] for field in _TRACKED},
+        **{f"{field}_after": after[field] for field in _TRACKED},
+    )
+
+
+def _snapshot(certificate: GeneratedCertificate | None) -> dict | None:
+    return {field: getattr(certificate, field) for field in _TRACKED} if certificate else None
+
+
+def _lock_or_new(*, user, course_run: CourseRun) -> tuple[GeneratedCertificate, bool]:
+    """The learner's certificate row, locked; or a new row inserted now. Two callers at once end with one row:
+    the loser of the insert race reads the winner's row."""
+    certificate = selectors.certificate_get_for_update(user=user, course_run=course_run)
+    if certificate is not None:
+        return certificate, False
+    try:
+        with transaction.atomic():
+            return GeneratedCertificate.objects.create(user=user, course=course_run), True
+    except IntegrityError:
+        return GeneratedCertificate.objects.select_for_update().get(user=user, course=course_run), False
+
+
+@transaction.atomic
+def certificate_generate(
+    *, user: AbstractBaseUser, course_run: CourseRun, mode: str, grade: str = "",
+    status: str = CertificateStatuses.DOWNLOADABLE, source: str, actor=None, generation_mode: str = "batch",
+) -> GeneratedCertificate:
+    """Issue (upsert) the learner's certificate. The verify_uuid of an existing row is kept, so public URLs
+    survive regeneration. Name, course title, grade and mode are snapshots taken now; the issue date is set
+    when the certificate becomes downloadable and not moved by later writes."""
+    certificate, created = _lock_or_new(user=user, course_run=course_run)
+    before = None if created else _snapshot(certificate)
+    status_before = None if created else certificate.status
+    certificate.mode = mode
+    certificate.name = selectors.learner_certificate_name(user)
+    certificate.status = status
+    certificate.grade = "" if status == CertificateStatuses.UNVERIFIED else grade
+    certificate.download_url = certificate.key = certificate.error_reason = ""
+    if status == CertificateStatuses.DOWNLOADABLE:
+        if status_before != CertificateStatuses.DOWNLOADABLE or not certificate.issued_date:
+            certificate.issued_date = timezone.now()
+            certificate.course_title = _course_title(course_run)
+    certificate.full_clean(validate_unique=False, validate_constraints=False)
+    certificate.save()
+    _record(certificate, before, source=source, actor=actor)
+    certificate_changed_on_commit(
+        certificate=certificate, status_before=status_before, source=source, generation_mode=generation_mode
+    )
+    log.info("certificate %s for %s in %s: %s (%s)", certificate.verify_uuid, user.username, course_run.id,
+             status, source)
+    return certificate
+
+
+def _course_title(course_run: CourseRun) -> str:
+    configuration = getattr(course_run, "certificate_configuration", None)
+    return (configuration.title if configuration and configuration.title else "") or course_run.display_name
+
+
+def _revoke(certificate: GeneratedCertificate, *, status: str, mode: str | None, grade: str, source: str,
+            actor, note: str = "") -> GeneratedCertificate:
+    """The one revoke routine (Open edX GeneratedCertificate._revoke_certificate): the status changes, the grade
+    becomes the given snapshot, the mode the given or current enrollment mode, the name is refreshed, the
+    legacy PDF columns are blanked, and the verify_uuid is kept."""
+    certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
+    before = _snapshot(certificate)
+    status_before = certificate.status
+    if mode is None:
+        enrollment = selectors.enrollment_get(user=certificate.user, course_run=certificate.course)
+        mode = enrollment.mode if enrollment else certificate.mode
+    certificate.status = status
+    certificate.mode = mode
+    certificate.grade = grade
+    certificate.name = selectors.learner_certificate_name(certificate.user)
+    certificate.error_reason = certificate.download_uuid = certificate.download_url = ""
+    certificate.save()
+    _record(certificate, before, source=source, actor=actor, note=note)
+    certificate_changed_on_commit(certificate=certificate, status_before=status_before, source=source)
+    return certificate
+
+
+@transaction.atomic
+def certificate_invalidate(*, certificate: GeneratedCertificate, mode: str | None = None, source: str,
+                           actor=None, note: str = "") -> GeneratedCertificate:
+    """Make the certificate `unavailable`."""
+    return _revoke(certificate, status=CertificateStatuses.UNAVAILABLE, mode=mode, grade="", source=source,
+                   actor=actor, note=note)
+
+
+@transaction.atomic
+def certificate_mark_notpassing(*, certificate: GeneratedCertificate, mode: str | None, grade: str, source: str,
+                                actor=None) -> GeneratedCertificate:
+    return _revoke(certificate, status=CertificateStatuses.NOTPASSING, mode=mode, grade=grade, source=source,
+                   actor=actor)
+
+
+@transaction.atomic
+def certificate_mark_unverified(*, certificate: GeneratedCertificate, mode: str | None, source: str,
+                                actor=None) -> GeneratedCertificate:
+    return _revoke(certificate, status=CertificateStatuses.UNVERIFIED, mode=mode, grade="", source=source,
+                   actor=actor)
+
+
+@transaction.atomic
+def certificate_generation_attempt(*, user, course_run: CourseRun, source: str, actor=None,
+                                   generation_mode: str = "batch", policy: Policy | None = None) -> Decision:
+    """Decide for one learner with the eligibility rules, then act on the decision (Open edX
+    generate_certificate_task and the task it queues, in one transaction). Returns the decision."""
+    certificate = selectors.certificate_get_for_update(user=user, course_run=course_run)
+    facts = selectors.learner_facts_get(user=user, course_run=course_run, certificate=certificate)
+    decision = eligibility.decide(facts, policy or Policy.from_settings())
+    log.info("generation for %s in %s: %s (%s, %s path)", user.username, course_run.id, decision.action,
+             decision.reason, decision.path)
+    certificate_apply_decision(user=user, course_run=course_run, certificate=certificate, facts=facts,
+                               decision=decision, source=source, actor=actor, generation_mode=generation_mode)
+    return decision
+
+
+def certificate_apply_decision(*, user, course_run, certificate, facts, decision: Decision, source: str, actor,
+                               generation_mode: str = "batch") -> None:
+    """Carry out a decision. Shared by the per-learner attempt and course-wide generation."""
+    if decision.action == Action.GENERATE:
+        grade = format_grade(facts.grade_percent)
+        certificate_generate(user=user, course_run=course_run, mode=facts.enrollment_mode, grade=grade,
+                             status=decision.status, source=source, actor=actor, generation_mode=generation_mode)
+    elif decision.action == Action.INVALIDATE:
+        certificate_invalidate(certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor)
+    elif decision.action == Action.MARK_UNVERIFIED:
+        certificate_mark_unverified(certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor)
+    elif decision.action == Action.MARK_NOTPASSING:
+        certificate_mark_notpassing(certificate=certificate, mode=facts.enrollment_mode,
+                                    grade=format_grade(facts.grade_percent), source=source, actor=actor)

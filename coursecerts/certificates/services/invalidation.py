@@ -1,0 +1,71 @@
+"""Instructor invalidation and re-validation, and invalidation after a rejected exam (reference 2.4)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from coursecerts.certificates import selectors
+from coursecerts.certificates.eligibility import Decision
+from coursecerts.certificates.models import CertificateInvalidation, GeneratedCertificate
+from coursecerts.certificates.services.generation import certificate_generation_attempt, certificate_invalidate
+from coursecerts.common.errors import ApplicationError
+
+
+class InvalidationNotAllowed(ApplicationError):
+    pass
+
+
+@transaction.atomic
+def certificate_invalidation_create(*, certificate: GeneratedCertificate, invalidated_by,
+                                    notes: str = "") -> CertificateInvalidation:
+    """Invalidate a learner's certificate on the course team's word. The certificate must be downloadable, not
+    already invalidated, and its learner not on the allowlist. Creates or reactivates the invalidation."""
+    certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
+    username = certificate.user.username
+    if selectors.is_on_allowlist(user=certificate.user, course_run=certificate.course):
+        raise InvalidationNotAllowed(
+            f"The student {username} appears to be on the Certificate Exception list in course "
+            f"{certificate.course_id}. Please remove them from the Certificate Exception list before "
+            "attempting to invalidate their certificate."
+        )
+    if selectors.invalidation_get_active(certificate=certificate):
+        raise InvalidationNotAllowed(f"Certificate of {username} has already been invalidated. Please check your spelling and retry.")
+    if not certificate.is_valid():
+        raise InvalidationNotAllowed(
+            f"Certificate for student {username} is already invalid, kindly verify that certificate was "
+            "generated for this student and then proceed."
+        )
+    invalidation = certificate.invalidations.order_by("-created").first()
+    if invalidation is None:
+        invalidation = CertificateInvalidation(generated_certificate=certificate)
+    invalidation.invalidated_by = invalidated_by
+    invalidation.notes = notes
+    invalidation.active = True
+    invalidation.save()
+    certificate_invalidate(certificate=certificate, source="certificate_invalidation_list", actor=invalidated_by,
+                           note=notes)
+    return invalidation
+
+
+@transaction.atomic
+def certificate_revalidate(*, certificate: GeneratedCertificate, actor) -> Decision:
+    """Lift an active invalidation, then run generation for the learner again."""
+    invalidation = selectors.invalidation_get_active(certificate=certificate)
+    if invalidation is None:
+        raise InvalidationNotAllowed(f"Certificate of {certificate.user.username} is not invalidated.")
+    CertificateInvalidation.objects.filter(generated_certificate=certificate, active=True).update(active=False)
+    return certificate_generation_attempt(user=certificate.user, course_run=certificate.course,
+                                          source="certificate_revalidation", actor=actor)
+
+
+@transaction.atomic
+def certificate_invalidate_for_exam(*, user, course_run, source: str = "exam_event") -> bool:
+    """A proctored exam attempt was rejected: invalidate the certificate (Open edX invalidate_certificate).
+    Allowlisted learners keep theirs; with no certificate nothing happens. Returns whether it invalidated."""
+    if selectors.is_on_allowlist(user=user, course_run=course_run):
+        return False
+    certificate = selectors.certificate_get(user=user, course_run=course_run)
+    if certificate is None:
+        return False
+    certificate_invalidate(certificate=certificate, source=source)
+    return True

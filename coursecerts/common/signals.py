@@ -1,0 +1,25 @@
+"""Signals that cross app boundaries, with their Open edX names (openedx.core.djangoapps.signals).
+
+Producers send them from their services; the certificates app receives them in handlers.py.
+"""
+
+from django.dispatch import Signal
+
+# grades: the learner's course grade went from not passing (or none) to passing, and back. kwargs: user, course_run
+COURSE_GRADE_NOW_PASSED = Signal()
+COURSE_GRADE_NOW_FAILED = Signal()  # kwargs: user, course_run, grade (the PersistentCourseGrade)
+# enrollments: an existing enrollment changed mode. kwargs: user, course_run, mode
+ENROLLMENT_TRACK_UPDATED = Signal()
+# verify_student: an ID verification became approved. kwargs: user
+IDV_ATTEMPT_APPROVED = Signal()
+# exams: a proctored exam attempt was rejected. kwargs: user, course_run
+EXAM_ATTEMPT_REJECTED = Signal()
+# courses: a run switched between self- and instructor-paced. kwargs: course_run
+COURSE_PACING_CHANGED = Signal()
+
+# certificates (outputs, sent after commit): kwargs user, course_key, mode, status, certificate
+COURSE_CERT_CHANGED = Signal()
+COURSE_CERT_AWARDED = Signal()
+COURSE_CERT_REVOKED = Signal()
+# certificates: a learner was put on the allowlist. kwargs: user, course_run, entry
+ALLOWLIST_ENTRY_ADDED = Signal()
