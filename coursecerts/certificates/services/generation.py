@@ -20,10 +20,10 @@ _TRACKED = ("status", "mode", "grade", "name")
 
 
 def format_grade(percent: float | str | None) -> str:
-    """The 5-character grade snapshot Open edX stores, e.g. 0.8512 -> '0.85'."""
+    """The grade snapshot Open edX stores: the percent rounded to 2 places, as a string (0.8512 -> '0.85')."""
     if percent is None or percent == "":
         return ""
-    return f"{float(percent):.4g}"[:5]
+    return str(round(float(percent), 2))[:5]
 
 
 def _record(certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = "") -> None:
