@@ -15,7 +15,7 @@ def enrollment_upsert(*, user, course_run, mode: str, is_active: bool = True) ->
     if created:
         enrollment = CourseEnrollment(user=user, course=course_run)
     enrollment.mode, enrollment.is_active = mode, is_active
-    enrollment.full_clean(validate_unique=False, validate_constraints=False)
+    enrollment.full_clean(validate_unique=False)
     enrollment.save()
     if not created and old_mode != mode:
         signals.ENROLLMENT_TRACK_UPDATED.send(sender=CourseEnrollment, user=user, course_run=course_run, mode=mode)

@@ -17,7 +17,7 @@ def course_grade_update(*, user, course_run, percent_grade: float, passed: bool,
     if created:
         grade = PersistentCourseGrade(user=user, course=course_run)
     grade.percent_grade, grade.passed, grade.letter_grade = percent_grade, passed, letter_grade
-    grade.full_clean(validate_unique=False, validate_constraints=False)
+    grade.full_clean(validate_unique=False)
     grade.save()
     if passed and not was_passing:
         signals.COURSE_GRADE_NOW_PASSED.send(sender=PersistentCourseGrade, user=user, course_run=course_run)

@@ -15,7 +15,7 @@ def id_verification_update(*, user, status: str, expires_at=None) -> tuple[IdVer
     if created:
         verification = IdVerification(user=user)
     verification.status, verification.expires_at = status, expires_at
-    verification.full_clean(validate_unique=False, validate_constraints=False)
+    verification.full_clean(validate_unique=False)
     verification.save()
     if status == IdVerificationStatus.APPROVED and not was_approved:
         signals.IDV_ATTEMPT_APPROVED.send(sender=IdVerification, user=user)
