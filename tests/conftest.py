@@ -18,3 +18,16 @@ def staff(db):
 def captured_on_commit(django_capture_on_commit_callbacks):
     """Run on_commit callbacks (Celery tasks, events) inside a test transaction."""
     return django_capture_on_commit_callbacks
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `concurrency` need concurrent writers: they run on PostgreSQL and MariaDB (.ci/run does),
+    and are skipped, with the reason shown, on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL or MariaDB (run with DATABASE_URL=postgres://...)")
+    for item in items:
+        if "concurrency" in item.keywords:
+            item.add_marker(skip)
