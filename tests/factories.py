@@ -158,3 +158,15 @@ def learner_in_course(course, *, mode="verified", percent=0.85, passed=True, gra
     if grade:
         GradeFactory(user=user, course=course, percent_grade=percent, passed=passed)
     return user
+
+
+class CertificateTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.CertificateTemplate"
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+    description = factory.LazyAttribute(lambda o: f"{o.name} description")
+    template = "<h1>Course Certificate</h1>\n<p>{{ accomplishment_copy_name }}</p>\n"
+    course_key = factory.Sequence(lambda n: f"course-v1:edX+T{n}+2026")
+    mode = "verified"
+    is_active = True

@@ -35,3 +35,17 @@ def generate_certificate_on_commit(*, user, course_run, source: str, generation_
     kwargs = {"user_id": user.pk, "course_key": str(course_run.id), "source": source,
               "generation_mode": generation_mode}
     transaction.on_commit(lambda: generate_certificate.apply_async(kwargs=kwargs))
+
+
+@shared_task
+def modify_cert_template(*, old_text: str, new_text: str, template_ids: list[int], dry_run: bool) -> dict:
+    """Replace the first occurrence of old_text in each template (the modify_cert_template command). Returns
+    the summary as a dict: changed, not_found, missing (template ids) and, in a dry run, diffs."""
+    from dataclasses import asdict
+
+    from coursecerts.certificates.services import certificate_templates_modify
+
+    result = certificate_templates_modify(
+        old_text=old_text, new_text=new_text, template_ids=template_ids, dry_run=dry_run
+    )
+    return asdict(result)

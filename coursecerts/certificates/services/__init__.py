@@ -14,6 +14,12 @@ from coursecerts.certificates.services.invalidation import (
     certificate_invalidation_create,
     certificate_revalidate,
 )
+from coursecerts.certificates.services.purge import (
+    certificate_purge_names,
+    certificate_purge_pdf_references,
+    learner_list_retired_ids,
+)
+from coursecerts.certificates.services.templates import certificate_templates_modify
 
 __all__ = [
     "allowlist_entry_create",
@@ -28,4 +34,8 @@ __all__ = [
     "certificate_revalidate",
     "date_override_remove",
     "date_override_set",
+    "certificate_purge_names",
+    "certificate_purge_pdf_references",
+    "certificate_templates_modify",
+    "learner_list_retired_ids",
 ]
