@@ -60,6 +60,16 @@ REGENERABLE_STATUSES = frozenset(
 )
 
 
+# How the instructor dashboard names the statuses a regeneration was for (Open edX readable_statuses).
+READABLE_STATUSES = {
+    CertificateStatuses.DOWNLOADABLE: "already received",
+    CertificateStatuses.NOTPASSING: "didn't receive",
+    CertificateStatuses.ERROR: "error states",
+    CertificateStatuses.AUDIT_PASSING: "audit passing states",
+    CertificateStatuses.AUDIT_NOTPASSING: "audit not passing states",
+}
+
+
 def new_verify_uuid() -> str:
     return uuid.uuid4().hex
 
@@ -229,8 +239,7 @@ class CertificateGenerationHistory(TimeStampedModel):
         """Who the run was for, in the words of the Open edX instructor dashboard."""
         statuses = self.task_input.get("statuses_to_regenerate") if self.task_input else None
         if statuses:
-            labels = dict(CertificateStatuses.choices)
-            return ", ".join(str(labels[s]) for s in statuses if s in labels)
+            return ", ".join(READABLE_STATUSES[s] for s in statuses if s in READABLE_STATUSES)
         if self.task_input and ("student_set" in self.task_input or "students" in self.task_input):
             return "Granted Exceptions"
         return "All Learners"
