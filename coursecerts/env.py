@@ -61,8 +61,9 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 
 def env_database(name: str, default: str) -> dict:
-    """DATABASE_URL: sqlite:///path, postgres://user@host:port/db or mysql://user@host:port/db."""
-    url = os.environ.get(name, default)
+    """DATABASE_URL: sqlite:///path, postgres://user@host:port/db or mysql://user@host:port/db.
+    DATABASE_URL_FILE (a path) wins, since the URL usually carries the password."""
+    url = env_str(name, default)
     try:
         config = environ.Env.db_url_config(url)
     except Exception as exc:  # django-environ raises several types for malformed URLs

@@ -148,15 +148,27 @@ CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "%B %d, %Y")
 PLATFORM_NAME = env_str("PLATFORM_NAME", "coursecerts")
 
 # --- logging --------------------------------------------------------------------------------------------
+TRACKING_LOG_FILE = Path(env_str("TRACKING_LOG_FILE", str(VAR_DIR / "tracking.log"))).resolve()
+TRACKING_LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Open edX-style tracking events (edx.certificate.created...), one JSON object a line, kept apart from
+        # the service log so that bulk work does not flood the console.
+        "tracking": {"class": "logging.handlers.WatchedFileHandler", "filename": str(TRACKING_LOG_FILE),
+                     "formatter": "event", "delay": True},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"coursecerts": {"level": LOG_LEVEL}},
+    "loggers": {
+        "coursecerts": {"level": LOG_LEVEL},
+        "coursecerts.tracking": {"level": "INFO", "handlers": ["tracking"], "propagate": False},
+    },
 }
+LOGGING["formatters"]["event"] = {"format": "%(message)s"}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
