@@ -1,8 +1,8 @@
 """The `coursecerts` console script: Django's manage.py with the settings already chosen.
 
-    coursecerts migrate
-    coursecerts demo
-    coursecerts cert_generation -u 12 13 -c course-v1:Org+Course+Run
+coursecerts migrate
+coursecerts demo
+coursecerts cert_generation -u 12 13 -c course-v1:Org+Course+Run
 """
 
 import os

@@ -159,8 +159,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         # Open edX-style tracking events (edx.certificate.created...), one JSON object a line, kept apart from
         # the service log so that bulk work does not flood the console.
-        "tracking": {"class": "logging.handlers.WatchedFileHandler", "filename": str(TRACKING_LOG_FILE),
-                     "formatter": "event", "delay": True},
+        "tracking": {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": str(TRACKING_LOG_FILE),
+            "formatter": "event",
+            "delay": True,
+        },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 KEY = "course-v1:OLI+DS101+2026_T1"
 
 
-@pytest.mark.parametrize("bad", ["", "not a key", "course-v1:Org+Only", "course-v1:a b+c+d", "ccx-v1:edX+A+B+ccx@1"])
+@pytest.mark.parametrize(
+    "bad", ["", "not a key", "course-v1:Org+Only", "course-v1:a b+c+d", "ccx-v1:edX+A+B+ccx@1"]
+)
 def test_a_malformed_course_key_is_a_clear_error_and_nothing_is_stored(bad):
     with pytest.raises(InvalidCourseKey, match="is not a valid course key"):
         course_run_upsert(course_key=bad, display_name="x")
@@ -35,13 +37,20 @@ def test_a_run_is_created_with_its_organisation_and_modes():
     assert not created and list(run.modes.values_list("mode_slug", flat=True)) == ["verified"]
 
 
-@pytest.mark.parametrize("fields", [
-    {"certificates_display_behavior": "end", "certificate_available_date": timezone.now()},
-    {"certificates_display_behavior": "end_with_date", "certificate_available_date": None},
-    {"certificates_display_behavior": "end_with_date", "certificate_available_date": timezone.now(), "self_paced": True},
-    {"certificates_display_behavior": "early_with_info"},
-    {"start": timezone.now(), "end": timezone.now() - dt.timedelta(days=1)},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"certificates_display_behavior": "end", "certificate_available_date": timezone.now()},
+        {"certificates_display_behavior": "end_with_date", "certificate_available_date": None},
+        {
+            "certificates_display_behavior": "end_with_date",
+            "certificate_available_date": timezone.now(),
+            "self_paced": True,
+        },
+        {"certificates_display_behavior": "early_with_info"},
+        {"start": timezone.now(), "end": timezone.now() - dt.timedelta(days=1)},
+    ],
+)
 def test_inconsistent_display_settings_are_refused(fields):
     with pytest.raises(ValidationError):
         course_run_upsert(course_key=KEY, display_name="x", **fields)

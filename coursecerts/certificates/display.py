@@ -21,7 +21,9 @@ def certificates_viewable_for_course(course_run: CourseRun, now: datetime | None
     if behavior == CDB.EARLY_NO_INFO:
         return True
     if behavior == CDB.END_WITH_DATE:
-        return course_run.certificate_available_date is not None and course_run.certificate_available_date < now
+        return (
+            course_run.certificate_available_date is not None and course_run.certificate_available_date < now
+        )
     return course_run.end is not None and course_run.end < now
 
 
@@ -44,7 +46,9 @@ def available_date_for_certificate(certificate, course_run: CourseRun) -> dateti
     return _issue_date(certificate)
 
 
-def display_date_for_certificate(certificate, course_run: CourseRun, now: datetime | None = None) -> datetime | None:
+def display_date_for_certificate(
+    certificate, course_run: CourseRun, now: datetime | None = None
+) -> datetime | None:
     """The date printed on the certificate.
 
     1. a date override; 2. the available date, once passed, when the run uses it; 3. the end date of an

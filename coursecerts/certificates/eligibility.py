@@ -131,7 +131,9 @@ def is_mode_eligible(mode: str | None, policy: Policy) -> bool:
 
 def is_idv_missing(facts: LearnerFacts, policy: Policy) -> bool:
     """The requirement is on, the mode needs it, and the learner has no approved, unexpired verification."""
-    return policy.idv_required and facts.enrollment_mode not in NON_VERIFIED_MODES and not facts.is_id_verified
+    return (
+        policy.idv_required and facts.enrollment_mode not in NON_VERIFIED_MODES and not facts.is_id_verified
+    )
 
 
 def is_passing(facts: LearnerFacts) -> bool:
@@ -159,7 +161,9 @@ def check_existing_certificate(facts: LearnerFacts, policy: Policy) -> Reason | 
     (audit -> verified): then it is generated again in the new mode."""
     if facts.certificate_status != CertificateStatuses.DOWNLOADABLE:
         return None
-    upgraded = is_mode_eligible(facts.enrollment_mode, policy) and not is_mode_eligible(facts.certificate_mode, policy)
+    upgraded = is_mode_eligible(facts.enrollment_mode, policy) and not is_mode_eligible(
+        facts.certificate_mode, policy
+    )
     return None if upgraded else Reason.ALREADY_DOWNLOADABLE
 
 

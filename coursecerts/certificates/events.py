@@ -10,8 +10,8 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
-from coursecerts.common import signals
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
+from coursecerts.common import signals
 
 tracking_log = logging.getLogger("coursecerts.tracking")
 
@@ -35,21 +35,34 @@ def track(event_name: str, certificate: GeneratedCertificate, **data) -> None:
     tracking_log.info(json.dumps(payload, sort_keys=True))
 
 
-def certificate_changed_on_commit(*, certificate: GeneratedCertificate, status_before: str | None, source: str,
-                                  generation_mode: str = "batch") -> None:
+def certificate_changed_on_commit(
+    *,
+    certificate: GeneratedCertificate,
+    status_before: str | None,
+    source: str,
+    generation_mode: str = "batch",
+) -> None:
     """Schedule the signals and tracking events a certificate change causes, for after commit."""
 
     def send():
         kwargs = {
-            "sender": GeneratedCertificate, "user": certificate.user, "course_key": certificate.course_id,
-            "mode": certificate.mode, "status": certificate.status, "certificate": certificate,
+            "sender": GeneratedCertificate,
+            "user": certificate.user,
+            "course_key": certificate.course_id,
+            "mode": certificate.mode,
+            "status": certificate.status,
+            "certificate": certificate,
         }
         signals.COURSE_CERT_CHANGED.send(**kwargs)
         if certificate.status in PASSED_STATUSES:
             signals.COURSE_CERT_AWARDED.send(**kwargs)
             if status_before not in PASSED_STATUSES:
-                track("edx.certificate.created", certificate, enrollment_mode=certificate.mode,
-                      generation_mode=generation_mode)
+                track(
+                    "edx.certificate.created",
+                    certificate,
+                    enrollment_mode=certificate.mode,
+                    generation_mode=generation_mode,
+                )
         elif status_before is not None and certificate.status in _REVOKED_STATUSES:
             signals.COURSE_CERT_REVOKED.send(**kwargs)
             if status_before == CertificateStatuses.DOWNLOADABLE:

@@ -36,8 +36,12 @@ def on_grade_failed(sender, *, user, course_run, grade, **kwargs):
     if certificate is None or certificate.status not in PASSED_STATUSES:
         return
     enrollment = selectors.enrollment_get(user=user, course_run=course_run)
-    certificate_mark_notpassing(certificate=certificate, mode=enrollment.mode if enrollment else None,
-                                grade=format_grade(grade.percent_grade), source="notpassing_signal")
+    certificate_mark_notpassing(
+        certificate=certificate,
+        mode=enrollment.mode if enrollment else None,
+        grade=format_grade(grade.percent_grade),
+        source="notpassing_signal",
+    )
 
 
 @receiver(signals.ALLOWLIST_ENTRY_ADDED, dispatch_uid="certificates.allowlist_added")

@@ -83,14 +83,19 @@ class GeneratedCertificate(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
     course = models.ForeignKey(
-        CourseRun, on_delete=models.PROTECT, related_name="certificates", db_column="course_id",
+        CourseRun,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        db_column="course_id",
         verbose_name="course key",
     )
     verify_uuid = models.CharField(max_length=32, unique=True, default=new_verify_uuid, editable=False)
     grade = models.CharField(max_length=5, blank=True, default="", help_text="Snapshot of the grade percent.")
     key = models.CharField(max_length=32, blank=True, default="")
     distinction = models.BooleanField(default=False)
-    status = models.CharField(max_length=32, choices=CertificateStatuses.choices, default=CertificateStatuses.UNAVAILABLE)
+    status = models.CharField(
+        max_length=32, choices=CertificateStatuses.choices, default=CertificateStatuses.UNAVAILABLE
+    )
     mode = models.CharField(max_length=32, choices=CourseModes.choices, default=CourseModes.HONOR)
     name = models.CharField(max_length=255, blank=True, help_text="Snapshot of the learner's name.")
     created_date = models.DateTimeField(auto_now_add=True)
@@ -108,8 +113,12 @@ class GeneratedCertificate(models.Model):
         ordering = ["course_id", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="generatedcertificate_unique_per_run"),
-            models.CheckConstraint(name="generatedcertificate_status_valid", condition=Q(status__in=CertificateStatuses.values)),
-            models.CheckConstraint(name="generatedcertificate_mode_valid", condition=Q(mode__in=CourseModes.values)),
+            models.CheckConstraint(
+                name="generatedcertificate_status_valid", condition=Q(status__in=CertificateStatuses.values)
+            ),
+            models.CheckConstraint(
+                name="generatedcertificate_mode_valid", condition=Q(mode__in=CourseModes.values)
+            ),
             models.CheckConstraint(name="generatedcertificate_verify_uuid_set", condition=~Q(verify_uuid="")),
         ]
         indexes = [
@@ -193,7 +202,9 @@ class CertificateAllowlist(TimeStampedModel):
 class CertificateInvalidation(TimeStampedModel):
     """A block on a certificate. Re-validation deactivates it; rows are never deleted."""
 
-    generated_certificate = models.ForeignKey(GeneratedCertificate, on_delete=models.CASCADE, related_name="invalidations")
+    generated_certificate = models.ForeignKey(
+        GeneratedCertificate, on_delete=models.CASCADE, related_name="invalidations"
+    )
     invalidated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -272,7 +283,7 @@ class CertificateHtmlViewConfiguration(ConfigurationModel):
     """Web-view configuration: JSON with a "default" section and one per mode (platform_name, logo_src,
     certificate_type, certificate_title...)."""
 
-    configuration = models.TextField(help_text="JSON: {\"default\": {...}, \"<mode>\": {...}}")
+    configuration = models.TextField(help_text='JSON: {"default": {...}, "<mode>": {...}}')
 
     def clean(self):
         import json
@@ -297,7 +308,9 @@ class CertificateHtmlViewConfiguration(ConfigurationModel):
 class CertificateConfiguration(TimeStampedModel):
     """A run's certificate as the course team configured it (Open edX keeps this in the course in Studio)."""
 
-    course = models.OneToOneField(CourseRun, on_delete=models.CASCADE, related_name="certificate_configuration", db_column="course_id")
+    course = models.OneToOneField(
+        CourseRun, on_delete=models.CASCADE, related_name="certificate_configuration", db_column="course_id"
+    )
     title = models.CharField(max_length=255, blank=True, default="", help_text="Overrides the course title.")
     description = models.TextField(blank=True, default="")
     is_active = models.BooleanField(default=False)
@@ -307,7 +320,9 @@ class CertificateConfiguration(TimeStampedModel):
 
 
 class Signatory(TimeStampedModel):
-    configuration = models.ForeignKey(CertificateConfiguration, on_delete=models.CASCADE, related_name="signatories")
+    configuration = models.ForeignKey(
+        CertificateConfiguration, on_delete=models.CASCADE, related_name="signatories"
+    )
     name = models.CharField(max_length=255)
     title = models.CharField(max_length=255, blank=True, default="")
     organization = models.CharField(max_length=255, blank=True, default="")
@@ -328,9 +343,13 @@ class CertificateTemplate(TimeStampedModel):
     name = models.CharField(max_length=255)
     description = models.CharField(max_length=255, null=True, blank=True)
     template = models.TextField(help_text="Django template HTML.")
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, db_column="organization_id")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, db_column="organization_id"
+    )
     course_key = CourseKeyField(max_length=255, null=True, blank=True, db_index=True, case_sensitive=True)
-    mode = models.CharField(max_length=125, choices=CourseModes.choices, default=CourseModes.HONOR, null=True, blank=True)
+    mode = models.CharField(
+        max_length=125, choices=CourseModes.choices, default=CourseModes.HONOR, null=True, blank=True
+    )
     is_active = models.BooleanField(default=False)
     language = models.CharField(max_length=2, null=True, blank=True, help_text="'' for all languages.")
 

@@ -52,7 +52,9 @@ def id_verified(*, user, now=None) -> bool:
     return verification is not None and verification.is_verified(now)
 
 
-def learner_facts_get(*, user, course_run: CourseRun, certificate: GeneratedCertificate | None) -> LearnerFacts:
+def learner_facts_get(
+    *, user, course_run: CourseRun, certificate: GeneratedCertificate | None
+) -> LearnerFacts:
     """Everything eligibility reads about one learner in one run (a handful of indexed queries)."""
     enrollment = enrollment_get(user=user, course_run=course_run)
     grade = PersistentCourseGrade.objects.filter(user=user, course=course_run).first()

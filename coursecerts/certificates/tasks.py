@@ -15,8 +15,15 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=2, default_retry_delay=30, acks_late=True)
-def generate_certificate(self, *, user_id: int, course_key: str, source: str, generation_mode: str = "batch",
-                         actor_id: int | None = None) -> str:
+def generate_certificate(
+    self,
+    *,
+    user_id: int,
+    course_key: str,
+    source: str,
+    generation_mode: str = "batch",
+    actor_id: int | None = None,
+) -> str:
     """Decide and write one learner's certificate. Returns the resulting outcome (a status or no_certificate)."""
     User = get_user_model()
     user = User.objects.filter(pk=user_id).first()
@@ -25,15 +32,20 @@ def generate_certificate(self, *, user_id: int, course_key: str, source: str, ge
         log.warning("generate_certificate: user %s or course %s no longer exists", user_id, course_key)
         return "no_certificate"
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    decision = certificate_generation_attempt(user=user, course_run=course_run, source=source, actor=actor,
-                                              generation_mode=generation_mode)
+    decision = certificate_generation_attempt(
+        user=user, course_run=course_run, source=source, actor=actor, generation_mode=generation_mode
+    )
     return decision.outcome
 
 
 def generate_certificate_on_commit(*, user, course_run, source: str, generation_mode: str = "batch") -> None:
     """Queue generation for one learner once the caller's transaction has committed (so the worker sees it)."""
-    kwargs = {"user_id": user.pk, "course_key": str(course_run.id), "source": source,
-              "generation_mode": generation_mode}
+    kwargs = {
+        "user_id": user.pk,
+        "course_key": str(course_run.id),
+        "source": source,
+        "generation_mode": generation_mode,
+    }
     transaction.on_commit(lambda: generate_certificate.apply_async(kwargs=kwargs))
 
 

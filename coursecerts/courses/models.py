@@ -49,7 +49,9 @@ class CourseRun(TimeStampedModel):
     cert_html_view_enabled = models.BooleanField(
         default=True, verbose_name="web certificates enabled", help_text="Open edX cert_html_view_enabled."
     )
-    language = models.CharField(max_length=16, blank=True, default="", help_text="Content language, e.g. 'en'.")
+    language = models.CharField(
+        max_length=16, blank=True, default="", help_text="Content language, e.g. 'en'."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -70,7 +72,10 @@ class CourseRun(TimeStampedModel):
                     Q(certificates_display_behavior="end_with_date", certificate_available_date__isnull=False)
                     & Q(self_paced=False)
                 )
-                | (~Q(certificates_display_behavior="end_with_date") & Q(certificate_available_date__isnull=True)),
+                | (
+                    ~Q(certificates_display_behavior="end_with_date")
+                    & Q(certificate_available_date__isnull=True)
+                ),
                 violation_error_message=(
                     "certificate_available_date is required with certificates_display_behavior 'end_with_date' "
                     "and allowed with no other behaviour; self-paced runs have none."
@@ -120,7 +125,9 @@ NON_VERIFIED_MODES = frozenset({CourseModes.HONOR, CourseModes.AUDIT, CourseMode
 class CourseMode(TimeStampedModel):
     """A mode a run offers. Eligibility depends on the learner's enrollment mode, not on this list."""
 
-    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="modes", db_column="course_id")
+    course = models.ForeignKey(
+        CourseRun, on_delete=models.CASCADE, related_name="modes", db_column="course_id"
+    )
     mode_slug = models.CharField(max_length=100, choices=CourseModes.choices)
     mode_display_name = models.CharField(max_length=255, blank=True, default="")
     expiration_datetime = models.DateTimeField(null=True, blank=True)
@@ -129,7 +136,9 @@ class CourseMode(TimeStampedModel):
         ordering = ["course_id", "mode_slug"]
         constraints = [
             models.UniqueConstraint(fields=["course", "mode_slug"], name="coursemode_unique_per_run"),
-            models.CheckConstraint(name="coursemode_slug_valid", condition=Q(mode_slug__in=CourseModes.values)),
+            models.CheckConstraint(
+                name="coursemode_slug_valid", condition=Q(mode_slug__in=CourseModes.values)
+            ),
         ]
 
     def __str__(self):
@@ -146,13 +155,17 @@ class CourseAccessRole(TimeStampedModel):
     """A person's role in a run: course staff, instructor, or beta tester (Open edX student.CourseAccessRole)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_roles")
-    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="roles", db_column="course_id")
+    course = models.ForeignKey(
+        CourseRun, on_delete=models.CASCADE, related_name="roles", db_column="course_id"
+    )
     role = models.CharField(max_length=64, choices=CourseRoles.choices)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "course", "role"], name="courseaccessrole_unique"),
-            models.CheckConstraint(name="courseaccessrole_role_valid", condition=Q(role__in=CourseRoles.values)),
+            models.CheckConstraint(
+                name="courseaccessrole_role_valid", condition=Q(role__in=CourseRoles.values)
+            ),
         ]
 
     def __str__(self):

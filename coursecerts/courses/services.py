@@ -16,8 +16,14 @@ def organization_upsert(*, short_name: str, name: str = "", **fields) -> Organiz
 
 
 @transaction.atomic
-def course_run_upsert(*, course_key, display_name: str, organization: Organization | None = None,
-                      modes: list[str] | None = None, **fields) -> tuple[CourseRun, bool]:
+def course_run_upsert(
+    *,
+    course_key,
+    display_name: str,
+    organization: Organization | None = None,
+    modes: list[str] | None = None,
+    **fields,
+) -> tuple[CourseRun, bool]:
     """Create or update a run (and, when given, its modes). The display settings are validated together:
     an available date only with `end_with_date`, and never on a self-paced run. A change of pacing sends
     COURSE_PACING_CHANGED."""

@@ -11,7 +11,9 @@ class CourseEnrollment(TimeStampedModel):
     counts for certificates: its mode is what eligibility reads."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="enrollments", db_column="course_id")
+    course = models.ForeignKey(
+        CourseRun, on_delete=models.CASCADE, related_name="enrollments", db_column="course_id"
+    )
     mode = models.CharField(max_length=100, choices=CourseModes.choices, default=CourseModes.AUDIT)
     is_active = models.BooleanField(default=True)
 

@@ -11,7 +11,9 @@ class PersistentCourseGrade(TimeStampedModel):
     percent between 0 and 1, and whether it passes. coursecerts never computes grades."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_grades")
-    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="grades", db_column="course_id")
+    course = models.ForeignKey(
+        CourseRun, on_delete=models.CASCADE, related_name="grades", db_column="course_id"
+    )
     percent_grade = models.FloatField()
     passed = models.BooleanField(default=False)
     letter_grade = models.CharField(max_length=255, blank=True, default="")

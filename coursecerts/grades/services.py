@@ -7,8 +7,9 @@ from coursecerts.grades.models import PersistentCourseGrade
 
 
 @transaction.atomic
-def course_grade_update(*, user, course_run, percent_grade: float, passed: bool,
-                        letter_grade: str = "") -> tuple[PersistentCourseGrade, bool]:
+def course_grade_update(
+    *, user, course_run, percent_grade: float, passed: bool, letter_grade: str = ""
+) -> tuple[PersistentCourseGrade, bool]:
     """Store the grade the platform computed. A change to passing sends COURSE_GRADE_NOW_PASSED, a change from
     passing to failing COURSE_GRADE_NOW_FAILED. Returns (grade, created)."""
     grade = PersistentCourseGrade.objects.select_for_update().filter(user=user, course=course_run).first()
@@ -22,6 +23,7 @@ def course_grade_update(*, user, course_run, percent_grade: float, passed: bool,
     if passed and not was_passing:
         signals.COURSE_GRADE_NOW_PASSED.send(sender=PersistentCourseGrade, user=user, course_run=course_run)
     elif was_passing and not passed:
-        signals.COURSE_GRADE_NOW_FAILED.send(sender=PersistentCourseGrade, user=user, course_run=course_run,
-                                             grade=grade)
+        signals.COURSE_GRADE_NOW_FAILED.send(
+            sender=PersistentCourseGrade, user=user, course_run=course_run, grade=grade
+        )
     return grade, created

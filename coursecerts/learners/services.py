@@ -7,8 +7,15 @@ from coursecerts.learners.models import LearnerProfile
 
 
 @transaction.atomic
-def learner_upsert(*, username: str, email: str = "", name: str = "", is_active: bool = True,
-                   verified_name: str | None = None, use_verified_name_for_certificates: bool | None = None):
+def learner_upsert(
+    *,
+    username: str,
+    email: str = "",
+    name: str = "",
+    is_active: bool = True,
+    verified_name: str | None = None,
+    use_verified_name_for_certificates: bool | None = None,
+):
     """Create or update a learner (an auth user and its profile). Returns (user, created)."""
     User = get_user_model()
     user, created = User.objects.select_for_update().get_or_create(username=username)

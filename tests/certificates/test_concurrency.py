@@ -49,7 +49,9 @@ def test_two_concurrent_generations_leave_one_certificate():
     course = CourseRunFactory()
     user = learner_in_course(course)
     results, errors = run_together(
-        lambda: certificate_generate(user=user, course_run=course, mode="verified", grade="0.9", source="race").pk
+        lambda: (
+            certificate_generate(user=user, course_run=course, mode="verified", grade="0.9", source="race").pk
+        )
     )
     assert errors == []
     assert GeneratedCertificate.objects.filter(user=user, course=course).count() == 1

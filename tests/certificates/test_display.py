@@ -20,8 +20,13 @@ PAST, FUTURE = NOW - dt.timedelta(days=5), NOW + dt.timedelta(days=5)
 
 
 def run(**fields):
-    defaults = {"id": "course-v1:edX+Display+2026", "self_paced": False, "certificates_display_behavior": "end",
-                "certificate_available_date": None, "end": None}
+    defaults = {
+        "id": "course-v1:edX+Display+2026",
+        "self_paced": False,
+        "certificates_display_behavior": "end",
+        "certificate_available_date": None,
+        "end": None,
+    }
     return CourseRun(**{**defaults, **fields})
 
 
@@ -30,13 +35,19 @@ class TestVisibility:
         assert certificates_viewable_for_course(run(self_paced=True, end=FUTURE), NOW)
 
     def test_early_no_info_is_visible_at_once(self):
-        assert certificates_viewable_for_course(run(certificates_display_behavior="early_no_info", end=FUTURE), NOW)
+        assert certificates_viewable_for_course(
+            run(certificates_display_behavior="early_no_info", end=FUTURE), NOW
+        )
 
     def test_end_with_date_waits_for_the_available_date(self):
         assert not certificates_viewable_for_course(
-            run(certificates_display_behavior="end_with_date", certificate_available_date=FUTURE, end=PAST), NOW)
+            run(certificates_display_behavior="end_with_date", certificate_available_date=FUTURE, end=PAST),
+            NOW,
+        )
         assert certificates_viewable_for_course(
-            run(certificates_display_behavior="end_with_date", certificate_available_date=PAST, end=FUTURE), NOW)
+            run(certificates_display_behavior="end_with_date", certificate_available_date=PAST, end=FUTURE),
+            NOW,
+        )
 
     def test_end_waits_for_the_end_of_the_course(self):
         assert not certificates_viewable_for_course(run(end=FUTURE), NOW)
@@ -48,10 +59,15 @@ class TestVisibility:
 class TestDisplayDate:
     @pytest.fixture
     def certificate(self, course):
-        return GeneratedCertificateFactory(user=learner_in_course(course), course=course, issued_date=NOW - dt.timedelta(days=2))
+        return GeneratedCertificateFactory(
+            user=learner_in_course(course), course=course, issued_date=NOW - dt.timedelta(days=2)
+        )
 
     def test_self_paced_prints_the_issue_date(self, certificate):
-        assert display_date_for_certificate(certificate, run(self_paced=True, end=PAST), NOW) == certificate.issued_date
+        assert (
+            display_date_for_certificate(certificate, run(self_paced=True, end=PAST), NOW)
+            == certificate.issued_date
+        )
 
     def test_a_re_save_does_not_move_the_printed_date(self, certificate):
         course = run(self_paced=True)
@@ -63,7 +79,11 @@ class TestDisplayDate:
         assert display_date_for_certificate(certificate, run(end=PAST), NOW) == PAST
 
     def test_a_passed_available_date_is_printed(self, certificate):
-        course = run(certificates_display_behavior="end_with_date", certificate_available_date=PAST, end=PAST - dt.timedelta(days=9))
+        course = run(
+            certificates_display_behavior="end_with_date",
+            certificate_available_date=PAST,
+            end=PAST - dt.timedelta(days=9),
+        )
         assert display_date_for_certificate(certificate, course, NOW) == PAST
 
     def test_a_future_available_date_is_not_printed_yet(self, certificate):
@@ -89,4 +109,6 @@ class TestDisplayDate:
 
     def test_certificates_without_issue_date_fall_back_to_modified_date(self, certificate):
         certificate.issued_date = None
-        assert display_date_for_certificate(certificate, run(self_paced=True), NOW) == certificate.modified_date
+        assert (
+            display_date_for_certificate(certificate, run(self_paced=True), NOW) == certificate.modified_date
+        )

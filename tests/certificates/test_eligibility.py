@@ -4,7 +4,15 @@ from dataclasses import replace
 
 import pytest
 
-from coursecerts.certificates.eligibility import Action, LearnerFacts, Path, Policy, Reason, decide, is_mode_eligible
+from coursecerts.certificates.eligibility import (
+    Action,
+    LearnerFacts,
+    Path,
+    Policy,
+    Reason,
+    decide,
+    is_mode_eligible,
+)
 from coursecerts.certificates.models import CertificateStatuses as S
 
 PASSING = LearnerFacts(enrollment_mode="verified", grade_passed=True, grade_percent=0.9, is_id_verified=True)
@@ -16,20 +24,40 @@ IDV = Policy(idv_required=True)
 def test_a_passing_enrolled_learner_gets_a_downloadable_certificate():
     decision = decide(PASSING, POLICY)
     assert (decision.action, decision.status, decision.reason, decision.path) == (
-        Action.GENERATE, S.DOWNLOADABLE, Reason.ELIGIBLE, Path.REGULAR)
+        Action.GENERATE,
+        S.DOWNLOADABLE,
+        Reason.ELIGIBLE,
+        Path.REGULAR,
+    )
     assert decision.eligible is True
 
 
-@pytest.mark.parametrize("mode", ["honor", "verified", "professional", "no-id-professional", "masters", "credit",
-                                  "executive-education", "paid-executive-education", "unpaid-executive-education",
-                                  "paid-bootcamp", "unpaid-bootcamp"])
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "honor",
+        "verified",
+        "professional",
+        "no-id-professional",
+        "masters",
+        "credit",
+        "executive-education",
+        "paid-executive-education",
+        "unpaid-executive-education",
+        "paid-bootcamp",
+        "unpaid-bootcamp",
+    ],
+)
 def test_every_mode_but_audit_is_eligible(mode):
     assert is_mode_eligible(mode, POLICY) is True
     assert decide(replace(PASSING, enrollment_mode=mode), POLICY).status == S.DOWNLOADABLE
 
 
 def test_audit_is_never_eligible_even_allowlisted():
-    for facts in (replace(PASSING, enrollment_mode="audit"), replace(PASSING, enrollment_mode="audit", is_allowlisted=True)):
+    for facts in (
+        replace(PASSING, enrollment_mode="audit"),
+        replace(PASSING, enrollment_mode="audit", is_allowlisted=True),
+    ):
         decision = decide(facts, POLICY)
         assert decision.action == Action.NONE
         assert decision.reason == Reason.MODE_INELIGIBLE
@@ -43,7 +71,11 @@ def test_honor_is_ineligible_when_honor_certificates_are_disabled():
 
 def test_not_enrolled_gets_nothing():
     decision = decide(replace(PASSING, enrollment_mode=None), POLICY)
-    assert (decision.action, decision.reason, decision.outcome) == (Action.NONE, Reason.NOT_ENROLLED, "no_certificate")
+    assert (decision.action, decision.reason, decision.outcome) == (
+        Action.NONE,
+        Reason.NOT_ENROLLED,
+        "no_certificate",
+    )
 
 
 def test_regular_path_needs_a_grade_and_a_pass():
@@ -64,7 +96,9 @@ def test_failing_with_a_notpassing_certificate_writes_nothing_again():
 
 def test_failing_does_not_revoke_a_valid_downloadable_certificate():
     """Generation never revokes a valid downloadable certificate; only the grade-failed trigger does."""
-    decision = decide(replace(FAILING, certificate_status=S.DOWNLOADABLE, certificate_mode="verified"), POLICY)
+    decision = decide(
+        replace(FAILING, certificate_status=S.DOWNLOADABLE, certificate_mode="verified"), POLICY
+    )
     assert (decision.action, decision.status) == (Action.NONE, S.DOWNLOADABLE)
 
 
@@ -75,9 +109,16 @@ def test_beta_testers_get_nothing_on_the_regular_path_but_can_be_allowlisted():
 
 
 def test_allowlisted_learners_need_no_grade():
-    for facts in (replace(FAILING, is_allowlisted=True), replace(PASSING, is_allowlisted=True, grade_passed=None)):
+    for facts in (
+        replace(FAILING, is_allowlisted=True),
+        replace(PASSING, is_allowlisted=True, grade_passed=None),
+    ):
         decision = decide(facts, POLICY)
-        assert (decision.action, decision.status, decision.reason) == (Action.GENERATE, S.DOWNLOADABLE, Reason.ALLOWLISTED)
+        assert (decision.action, decision.status, decision.reason) == (
+            Action.GENERATE,
+            S.DOWNLOADABLE,
+            Reason.ALLOWLISTED,
+        )
 
 
 def test_ccx_runs_issue_no_regular_certificates():
@@ -86,36 +127,53 @@ def test_ccx_runs_issue_no_regular_certificates():
 
 
 def test_an_active_invalidation_blocks_and_makes_the_certificate_unavailable():
-    facts = replace(PASSING, has_active_invalidation=True, certificate_status=S.DOWNLOADABLE, certificate_mode="verified")
+    facts = replace(
+        PASSING, has_active_invalidation=True, certificate_status=S.DOWNLOADABLE, certificate_mode="verified"
+    )
     decision = decide(facts, POLICY)
-    assert (decision.action, decision.status, decision.reason) == (Action.INVALIDATE, S.UNAVAILABLE, Reason.INVALIDATED)
+    assert (decision.action, decision.status, decision.reason) == (
+        Action.INVALIDATE,
+        S.UNAVAILABLE,
+        Reason.INVALIDATED,
+    )
     already = decide(replace(facts, certificate_status=S.UNAVAILABLE), POLICY)
     assert (already.action, already.status) == (Action.NONE, S.UNAVAILABLE)
 
 
 def test_an_invalidation_also_blocks_allowlisted_learners():
-    facts = replace(PASSING, is_allowlisted=True, has_active_invalidation=True, certificate_status=S.UNAVAILABLE)
+    facts = replace(
+        PASSING, is_allowlisted=True, has_active_invalidation=True, certificate_status=S.UNAVAILABLE
+    )
     assert decide(facts, POLICY).reason == Reason.INVALIDATED
 
 
 class TestIdVerification:
     def test_required_and_missing_gives_an_unverified_certificate(self):
         decision = decide(replace(PASSING, is_id_verified=False), IDV)
-        assert (decision.action, decision.status, decision.reason) == (Action.GENERATE, S.UNVERIFIED, Reason.ID_NOT_VERIFIED)
+        assert (decision.action, decision.status, decision.reason) == (
+            Action.GENERATE,
+            S.UNVERIFIED,
+            Reason.ID_NOT_VERIFIED,
+        )
 
     def test_required_and_present_gives_a_downloadable_certificate(self):
         assert decide(PASSING, IDV).status == S.DOWNLOADABLE
 
     @pytest.mark.parametrize("mode", ["honor", "no-id-professional"])
     def test_exempt_modes_need_no_verification(self, mode):
-        assert decide(replace(PASSING, enrollment_mode=mode, is_id_verified=False), IDV).status == S.DOWNLOADABLE
+        assert (
+            decide(replace(PASSING, enrollment_mode=mode, is_id_verified=False), IDV).status == S.DOWNLOADABLE
+        )
 
     def test_not_required_means_not_checked(self):
         assert decide(replace(PASSING, is_id_verified=False), POLICY).status == S.DOWNLOADABLE
 
     def test_existing_certificate_is_marked_unverified(self):
         facts = replace(PASSING, is_id_verified=False, certificate_status=S.NOTPASSING)
-        assert (decide(facts, IDV).action, decide(facts, IDV).status) == (Action.MARK_UNVERIFIED, S.UNVERIFIED)
+        assert (decide(facts, IDV).action, decide(facts, IDV).status) == (
+            Action.MARK_UNVERIFIED,
+            S.UNVERIFIED,
+        )
 
     def test_allowlisted_without_verification_is_unverified(self):
         assert decide(replace(FAILING, is_id_verified=False, is_allowlisted=True), IDV).status == S.UNVERIFIED
@@ -128,11 +186,15 @@ class TestIdVerification:
 
 class TestExistingDownloadable:
     def test_a_downloadable_certificate_is_final(self):
-        decision = decide(replace(PASSING, certificate_status=S.DOWNLOADABLE, certificate_mode="verified"), POLICY)
+        decision = decide(
+            replace(PASSING, certificate_status=S.DOWNLOADABLE, certificate_mode="verified"), POLICY
+        )
         assert (decision.action, decision.reason) == (Action.NONE, Reason.ALREADY_DOWNLOADABLE)
 
     def test_except_after_an_upgrade_from_an_ineligible_mode(self):
-        decision = decide(replace(PASSING, certificate_status=S.DOWNLOADABLE, certificate_mode="audit"), POLICY)
+        decision = decide(
+            replace(PASSING, certificate_status=S.DOWNLOADABLE, certificate_mode="audit"), POLICY
+        )
         assert (decision.action, decision.status) == (Action.GENERATE, S.DOWNLOADABLE)
 
     def test_honor_to_verified_is_an_upgrade_only_when_honor_is_disabled(self):
@@ -146,9 +208,13 @@ class TestExistingDownloadable:
 
 
 def test_web_certificates_must_be_enabled_globally_and_for_the_run():
-    assert decide(replace(PASSING, cert_html_view_enabled=False), POLICY).reason == Reason.WEB_CERTIFICATES_DISABLED
+    assert (
+        decide(replace(PASSING, cert_html_view_enabled=False), POLICY).reason
+        == Reason.WEB_CERTIFICATES_DISABLED
+    )
     assert decide(PASSING, Policy(html_view_enabled=False)).reason == Reason.WEB_CERTIFICATES_DISABLED
     # and no status is recorded for them either
-    decision = decide(replace(FAILING, cert_html_view_enabled=False, certificate_status=S.UNAVAILABLE), POLICY)
+    decision = decide(
+        replace(FAILING, cert_html_view_enabled=False, certificate_status=S.UNAVAILABLE), POLICY
+    )
     assert decision.action == Action.NONE
-

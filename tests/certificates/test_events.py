@@ -5,7 +5,11 @@ import logging
 
 import pytest
 
-from coursecerts.certificates.services import certificate_generate, certificate_invalidate, certificate_mark_notpassing
+from coursecerts.certificates.services import (
+    certificate_generate,
+    certificate_invalidate,
+    certificate_mark_notpassing,
+)
 from tests.factories import learner_in_course
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +26,21 @@ def events(caplog):
 def test_created_then_revoked(course, events, captured_on_commit):
     user = learner_in_course(course)
     with captured_on_commit(execute=True):
-        cert = certificate_generate(user=user, course_run=course, mode="verified", source="t", generation_mode="self")
+        cert = certificate_generate(
+            user=user, course_run=course, mode="verified", source="t", generation_mode="self"
+        )
     with captured_on_commit(execute=True):
         certificate_invalidate(certificate=cert, source="certificate_invalidation_list")
     created, revoked = events()
     assert created["name"] == "edx.certificate.created"
     assert created["data"] == {
-        "user_id": user.pk, "course_id": str(course.id), "certificate_id": cert.verify_uuid,
+        "user_id": user.pk,
+        "course_id": str(course.id),
+        "certificate_id": cert.verify_uuid,
         "certificate_url": f"http://127.0.0.1:8000/certificates/{cert.verify_uuid}",
-        "enrollment_mode": "verified", "generation_mode": "self"}
+        "enrollment_mode": "verified",
+        "generation_mode": "self",
+    }
     assert created["context"] == {"org_id": "edX", "course_id": str(course.id)}
     assert revoked["name"] == "edx.certificate.revoked"
     assert revoked["data"]["source"] == "certificate_invalidation_list"

@@ -4,7 +4,14 @@ import pytest
 from django.test import override_settings
 
 from coursecerts.certificates.eligibility import Reason
-from coursecerts.certificates.models import CertificateHistory, CertificateStatuses as S, GeneratedCertificate, VerifyUuidChanged
+from coursecerts.certificates.models import (
+    CertificateHistory,
+    GeneratedCertificate,
+    VerifyUuidChanged,
+)
+from coursecerts.certificates.models import (
+    CertificateStatuses as S,
+)
 from coursecerts.certificates.services import (
     certificate_generate,
     certificate_generation_attempt,
@@ -33,8 +40,15 @@ def attempt(user, course, **kwargs):
 class TestGenerate:
     def test_it_creates_a_certificate_with_snapshots(self, course):
         user = learner_in_course(course, percent=0.876)
-        cert = certificate_generate(user=user, course_run=course, mode="verified", grade="0.876", source="test")
-        assert (cert.status, cert.mode, cert.grade, cert.name) == (S.DOWNLOADABLE, "verified", "0.876", user.profile.name)
+        cert = certificate_generate(
+            user=user, course_run=course, mode="verified", grade="0.876", source="test"
+        )
+        assert (cert.status, cert.mode, cert.grade, cert.name) == (
+            S.DOWNLOADABLE,
+            "verified",
+            "0.876",
+            user.profile.name,
+        )
         assert cert.course_title == course.display_name
         assert len(cert.verify_uuid) == 32 and int(cert.verify_uuid, 16) >= 0
         assert cert.issued_date is not None
@@ -49,7 +63,10 @@ class TestGenerate:
         user = learner_in_course(course)
         user.profile.verified_name, user.profile.use_verified_name_for_certificates = "Verified Name", True
         user.profile.save()
-        assert certificate_generate(user=user, course_run=course, mode="verified", source="t").name == "Verified Name"
+        assert (
+            certificate_generate(user=user, course_run=course, mode="verified", source="t").name
+            == "Verified Name"
+        )
 
     def test_regenerating_upserts_and_keeps_the_verify_uuid(self, course):
         user = learner_in_course(course)
@@ -61,8 +78,15 @@ class TestGenerate:
 
     def test_it_blanks_legacy_pdf_columns_except_download_uuid(self, course):
         user = learner_in_course(course)
-        GeneratedCertificateFactory(user=user, course=course, status=S.NOTPASSING, download_url="http://x/1.pdf",
-                                    download_uuid="a" * 32, key="k", error_reason="e")
+        GeneratedCertificateFactory(
+            user=user,
+            course=course,
+            status=S.NOTPASSING,
+            download_url="http://x/1.pdf",
+            download_uuid="a" * 32,
+            key="k",
+            error_reason="e",
+        )
         cert = certificate_generate(user=user, course_run=course, mode="verified", source="t")
         assert (cert.download_url, cert.key, cert.error_reason, cert.download_uuid) == ("", "", "", "a" * 32)
 
@@ -85,19 +109,32 @@ class TestGenerate:
 
     def test_unverified_generation_stores_no_grade(self, course):
         user = learner_in_course(course)
-        cert = certificate_generate(user=user, course_run=course, mode="verified", grade="0.9", status=S.UNVERIFIED, source="t")
+        cert = certificate_generate(
+            user=user, course_run=course, mode="verified", grade="0.9", status=S.UNVERIFIED, source="t"
+        )
         assert (cert.status, cert.grade, cert.issued_date) == (S.UNVERIFIED, "", None)
 
 
 class TestHistory:
     def test_every_change_is_recorded_with_cause_actor_and_values(self, course, staff):
         user = learner_in_course(course)
-        cert = certificate_generate(user=user, course_run=course, mode="verified", grade="0.9", source="grade_passed")
-        certificate_invalidate(certificate=cert, source="certificate_invalidation_list", actor=staff, note="copied")
+        cert = certificate_generate(
+            user=user, course_run=course, mode="verified", grade="0.9", source="grade_passed"
+        )
+        certificate_invalidate(
+            certificate=cert, source="certificate_invalidation_list", actor=staff, note="copied"
+        )
         rows = list(CertificateHistory.objects.filter(certificate=cert).order_by("pk"))
         assert [(r.source, r.status_before, r.status_after) for r in rows] == [
-            ("grade_passed", "", S.DOWNLOADABLE), ("certificate_invalidation_list", S.DOWNLOADABLE, S.UNAVAILABLE)]
-        assert (rows[1].actor, rows[1].grade_before, rows[1].grade_after, rows[1].note) == (staff, "0.9", "", "copied")
+            ("grade_passed", "", S.DOWNLOADABLE),
+            ("certificate_invalidation_list", S.DOWNLOADABLE, S.UNAVAILABLE),
+        ]
+        assert (rows[1].actor, rows[1].grade_before, rows[1].grade_after, rows[1].note) == (
+            staff,
+            "0.9",
+            "",
+            "copied",
+        )
 
     def test_a_write_that_changes_nothing_records_nothing(self, course):
         user = learner_in_course(course)
@@ -109,16 +146,26 @@ class TestHistory:
 class TestRevoke:
     def test_invalidate_uses_the_current_enrollment_mode_and_keeps_the_uuid(self, course):
         user = learner_in_course(course, mode="professional")
-        cert = GeneratedCertificateFactory(user=user, course=course, mode="verified", download_url="u", download_uuid="d")
+        cert = GeneratedCertificateFactory(
+            user=user, course=course, mode="verified", download_url="u", download_uuid="d"
+        )
         revoked = certificate_invalidate(certificate=cert, source="t")
         assert (revoked.status, revoked.mode, revoked.grade, revoked.download_url, revoked.download_uuid) == (
-            S.UNAVAILABLE, "professional", "", "", "")
+            S.UNAVAILABLE,
+            "professional",
+            "",
+            "",
+            "",
+        )
         assert revoked.verify_uuid == cert.verify_uuid
 
     def test_mark_notpassing_keeps_the_grade_snapshot(self, course):
         user = learner_in_course(course)
         cert = GeneratedCertificateFactory(user=user, course=course)
-        assert certificate_mark_notpassing(certificate=cert, mode="verified", grade="0.41", source="t").grade == "0.41"
+        assert (
+            certificate_mark_notpassing(certificate=cert, mode="verified", grade="0.41", source="t").grade
+            == "0.41"
+        )
 
     def test_mark_unverified_blanks_the_grade(self, course):
         user = learner_in_course(course)
@@ -251,6 +298,9 @@ def test_one_certificate_per_learner_and_run_is_a_database_constraint(course):
         GeneratedCertificate.objects.create(user=user, course=course)
 
 
-@pytest.mark.parametrize("value, expected", [(0.8512, "0.85"), (0.855, "0.85"), (1.0, "1.0"), (0, "0.0"), (None, ""), ("0.5", "0.5")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [(0.8512, "0.85"), (0.855, "0.85"), (1.0, "1.0"), (0, "0.0"), (None, ""), ("0.5", "0.5")],
+)
 def test_grade_snapshots_fit_five_characters(value, expected):
     assert format_grade(value) == expected

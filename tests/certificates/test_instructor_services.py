@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from coursecerts.certificates.models import CertificateAllowlist, CertificateInvalidation, CertificateStatuses as S, GeneratedCertificate
+from coursecerts.certificates.models import (
+    CertificateAllowlist,
+    CertificateInvalidation,
+    GeneratedCertificate,
+)
+from coursecerts.certificates.models import (
+    CertificateStatuses as S,
+)
 from coursecerts.certificates.services import (
     allowlist_entry_create,
     allowlist_entry_remove,
@@ -17,7 +24,13 @@ from coursecerts.certificates.services import (
 from coursecerts.certificates.services.allowlist import AllowlistNotAllowed
 from coursecerts.certificates.services.date_override import DateOverrideError
 from coursecerts.certificates.services.invalidation import InvalidationNotAllowed
-from tests.factories import AllowlistFactory, GeneratedCertificateFactory, InvalidationFactory, UserFactory, learner_in_course
+from tests.factories import (
+    AllowlistFactory,
+    GeneratedCertificateFactory,
+    InvalidationFactory,
+    UserFactory,
+    learner_in_course,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +38,16 @@ pytestmark = pytest.mark.django_db
 class TestInvalidation:
     def test_it_invalidates_a_downloadable_certificate(self, course, staff):
         cert = GeneratedCertificateFactory(user=learner_in_course(course), course=course)
-        invalidation = certificate_invalidation_create(certificate=cert, invalidated_by=staff, notes="plagiarism")
+        invalidation = certificate_invalidation_create(
+            certificate=cert, invalidated_by=staff, notes="plagiarism"
+        )
         cert.refresh_from_db()
         assert (cert.status, invalidation.active, invalidation.invalidated_by, invalidation.notes) == (
-            S.UNAVAILABLE, True, staff, "plagiarism")
+            S.UNAVAILABLE,
+            True,
+            staff,
+            "plagiarism",
+        )
         assert cert.history.get().source == "certificate_invalidation_list"
 
     @pytest.mark.parametrize("status", [S.NOTPASSING, S.UNAVAILABLE, S.UNVERIFIED])
@@ -50,7 +69,9 @@ class TestInvalidation:
     def test_it_refuses_an_already_invalidated_certificate(self, course, staff):
         invalidation = InvalidationFactory(generated_certificate__course=course)
         with pytest.raises(InvalidationNotAllowed, match="already been invalidated"):
-            certificate_invalidation_create(certificate=invalidation.generated_certificate, invalidated_by=staff)
+            certificate_invalidation_create(
+                certificate=invalidation.generated_certificate, invalidated_by=staff
+            )
 
     def test_revalidation_deactivates_and_regenerates(self, course, staff):
         user = learner_in_course(course)

@@ -4,14 +4,26 @@ Tasks run eagerly after commit; the tests run the on_commit callbacks explicitly
 import pytest
 from django.test import override_settings
 
-from coursecerts.certificates.models import CertificateGenerationCourseSetting, CertificateStatuses as S, GeneratedCertificate
+from coursecerts.certificates.models import (
+    CertificateGenerationCourseSetting,
+    GeneratedCertificate,
+)
+from coursecerts.certificates.models import (
+    CertificateStatuses as S,
+)
 from coursecerts.certificates.services import allowlist_entry_create
 from coursecerts.common import signals
 from coursecerts.courses.services import course_run_upsert
 from coursecerts.enrollments.services import enrollment_upsert
 from coursecerts.grades.services import course_grade_update
 from coursecerts.verify_student.services import id_verification_update
-from tests.factories import AllowlistFactory, EnrollmentFactory, GeneratedCertificateFactory, UserFactory, learner_in_course
+from tests.factories import (
+    AllowlistFactory,
+    EnrollmentFactory,
+    GeneratedCertificateFactory,
+    UserFactory,
+    learner_in_course,
+)
 
 pytestmark = pytest.mark.django_db
 

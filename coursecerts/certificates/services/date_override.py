@@ -16,8 +16,9 @@ class DateOverrideError(ApplicationError):
 
 
 @transaction.atomic
-def date_override_set(*, certificate: GeneratedCertificate, date: datetime, reason: str,
-                      actor) -> CertificateDateOverride:
+def date_override_set(
+    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor
+) -> CertificateDateOverride:
     """Create or replace the certificate's date override; the admin who set it is recorded."""
     if not (reason or "").strip():
         raise DateOverrideError("A reason is required to override a certificate's date.")
@@ -38,6 +39,14 @@ def date_override_remove(*, certificate: GeneratedCertificate, actor) -> bool:
 
 def _note(certificate: GeneratedCertificate, actor, note: str) -> None:
     """A history row that changes no tracked field, and the COURSE_CERT_CHANGED signal (as Open edX)."""
-    same = {f"{f}_{when}": getattr(certificate, f) for f in ("status", "mode", "grade", "name") for when in ("before", "after")}
-    CertificateHistory.objects.create(certificate=certificate, source="date_override", actor=actor, note=note, **same)
-    certificate_changed_on_commit(certificate=certificate, status_before=certificate.status, source="date_override")
+    same = {
+        f"{f}_{when}": getattr(certificate, f)
+        for f in ("status", "mode", "grade", "name")
+        for when in ("before", "after")
+    }
+    CertificateHistory.objects.create(
+        certificate=certificate, source="date_override", actor=actor, note=note, **same
+    )
+    certificate_changed_on_commit(
+        certificate=certificate, status_before=certificate.status, source="date_override"
+    )

@@ -26,14 +26,19 @@ def format_grade(percent: float | str | None) -> str:
     return str(round(float(percent), 2))[:5]
 
 
-def _record(certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = "") -> None:
+def _record(
+    certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = ""
+) -> None:
     """Write one history row when status, mode, grade or name changed (or the certificate is new)."""
     after = {field: getattr(certificate, field) for field in _TRACKED}
     if before == after:
         return
     before = before or dict.fromkeys(_TRACKED, "")
     CertificateHistory.objects.create(
-        certificate=certificate, source=source, actor=actor, note=note,
+        certificate=certificate,
+        source=source,
+        actor=actor,
+        note=note,
         **{f"{field}_before": before[field] for field in _TRACKED},
         **{f"{field}_after": after[field] for field in _TRACKED},
     )
@@ -58,8 +63,15 @@ def _lock_or_new(*, user, course_run: CourseRun) -> tuple[GeneratedCertificate, 
 
 @transaction.atomic
 def certificate_generate(
-    *, user: AbstractBaseUser, course_run: CourseRun, mode: str, grade: str = "",
-    status: str = CertificateStatuses.DOWNLOADABLE, source: str, actor=None, generation_mode: str = "batch",
+    *,
+    user: AbstractBaseUser,
+    course_run: CourseRun,
+    mode: str,
+    grade: str = "",
+    status: str = CertificateStatuses.DOWNLOADABLE,
+    source: str,
+    actor=None,
+    generation_mode: str = "batch",
 ) -> GeneratedCertificate:
     """Issue (upsert) the learner's certificate. The verify_uuid of an existing row is kept, so public URLs
     survive regeneration. Name, course title, grade and mode are snapshots taken now; the issue date is set
@@ -82,8 +94,14 @@ def certificate_generate(
     certificate_changed_on_commit(
         certificate=certificate, status_before=status_before, source=source, generation_mode=generation_mode
     )
-    log.info("certificate %s for %s in %s: %s (%s)", certificate.verify_uuid, user.username, course_run.id,
-             status, source)
+    log.info(
+        "certificate %s for %s in %s: %s (%s)",
+        certificate.verify_uuid,
+        user.username,
+        course_run.id,
+        status,
+        source,
+    )
     return certificate
 
 
@@ -92,8 +110,16 @@ def _course_title(course_run: CourseRun) -> str:
     return (configuration.title if configuration and configuration.title else "") or course_run.display_name
 
 
-def _revoke(certificate: GeneratedCertificate, *, status: str, mode: str | None, grade: str, source: str,
-            actor, note: str = "") -> GeneratedCertificate:
+def _revoke(
+    certificate: GeneratedCertificate,
+    *,
+    status: str,
+    mode: str | None,
+    grade: str,
+    source: str,
+    actor,
+    note: str = "",
+) -> GeneratedCertificate:
     """The one revoke routine (Open edX GeneratedCertificate._revoke_certificate): the status changes, the grade
     becomes the given snapshot, the mode the given or current enrollment mode, the name is refreshed, the
     legacy PDF columns are blanked, and the verify_uuid is kept."""
@@ -115,53 +141,112 @@ def _revoke(certificate: GeneratedCertificate, *, status: str, mode: str | None,
 
 
 @transaction.atomic
-def certificate_invalidate(*, certificate: GeneratedCertificate, mode: str | None = None, source: str,
-                           actor=None, note: str = "") -> GeneratedCertificate:
+def certificate_invalidate(
+    *, certificate: GeneratedCertificate, mode: str | None = None, source: str, actor=None, note: str = ""
+) -> GeneratedCertificate:
     """Make the certificate `unavailable`."""
-    return _revoke(certificate, status=CertificateStatuses.UNAVAILABLE, mode=mode, grade="", source=source,
-                   actor=actor, note=note)
+    return _revoke(
+        certificate,
+        status=CertificateStatuses.UNAVAILABLE,
+        mode=mode,
+        grade="",
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
 
 @transaction.atomic
-def certificate_mark_notpassing(*, certificate: GeneratedCertificate, mode: str | None, grade: str, source: str,
-                                actor=None) -> GeneratedCertificate:
-    return _revoke(certificate, status=CertificateStatuses.NOTPASSING, mode=mode, grade=grade, source=source,
-                   actor=actor)
+def certificate_mark_notpassing(
+    *, certificate: GeneratedCertificate, mode: str | None, grade: str, source: str, actor=None
+) -> GeneratedCertificate:
+    return _revoke(
+        certificate, status=CertificateStatuses.NOTPASSING, mode=mode, grade=grade, source=source, actor=actor
+    )
 
 
 @transaction.atomic
-def certificate_mark_unverified(*, certificate: GeneratedCertificate, mode: str | None, source: str,
-                                actor=None) -> GeneratedCertificate:
-    return _revoke(certificate, status=CertificateStatuses.UNVERIFIED, mode=mode, grade="", source=source,
-                   actor=actor)
+def certificate_mark_unverified(
+    *, certificate: GeneratedCertificate, mode: str | None, source: str, actor=None
+) -> GeneratedCertificate:
+    return _revoke(
+        certificate, status=CertificateStatuses.UNVERIFIED, mode=mode, grade="", source=source, actor=actor
+    )
 
 
 @transaction.atomic
-def certificate_generation_attempt(*, user, course_run: CourseRun, source: str, actor=None,
-                                   generation_mode: str = "batch", policy: Policy | None = None) -> Decision:
+def certificate_generation_attempt(
+    *,
+    user,
+    course_run: CourseRun,
+    source: str,
+    actor=None,
+    generation_mode: str = "batch",
+    policy: Policy | None = None,
+) -> Decision:
     """Decide for one learner with the eligibility rules, then act on the decision (Open edX
     generate_certificate_task and the task it queues, in one transaction). Returns the decision."""
     certificate = selectors.certificate_get_for_update(user=user, course_run=course_run)
     facts = selectors.learner_facts_get(user=user, course_run=course_run, certificate=certificate)
     decision = eligibility.decide(facts, policy or Policy.from_settings())
-    log.info("generation for %s in %s: %s (%s, %s path)", user.username, course_run.id, decision.action,
-             decision.reason, decision.path)
-    certificate_apply_decision(user=user, course_run=course_run, certificate=certificate, facts=facts,
-                               decision=decision, source=source, actor=actor, generation_mode=generation_mode)
+    log.info(
+        "generation for %s in %s: %s (%s, %s path)",
+        user.username,
+        course_run.id,
+        decision.action,
+        decision.reason,
+        decision.path,
+    )
+    certificate_apply_decision(
+        user=user,
+        course_run=course_run,
+        certificate=certificate,
+        facts=facts,
+        decision=decision,
+        source=source,
+        actor=actor,
+        generation_mode=generation_mode,
+    )
     return decision
 
 
-def certificate_apply_decision(*, user, course_run, certificate, facts, decision: Decision, source: str, actor,
-                               generation_mode: str = "batch") -> None:
+def certificate_apply_decision(
+    *,
+    user,
+    course_run,
+    certificate,
+    facts,
+    decision: Decision,
+    source: str,
+    actor,
+    generation_mode: str = "batch",
+) -> None:
     """Carry out a decision. Shared by the per-learner attempt and course-wide generation."""
     if decision.action == Action.GENERATE:
         grade = format_grade(facts.grade_percent)
-        certificate_generate(user=user, course_run=course_run, mode=facts.enrollment_mode, grade=grade,
-                             status=decision.status, source=source, actor=actor, generation_mode=generation_mode)
+        certificate_generate(
+            user=user,
+            course_run=course_run,
+            mode=facts.enrollment_mode,
+            grade=grade,
+            status=decision.status,
+            source=source,
+            actor=actor,
+            generation_mode=generation_mode,
+        )
     elif decision.action == Action.INVALIDATE:
-        certificate_invalidate(certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor)
+        certificate_invalidate(
+            certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor
+        )
     elif decision.action == Action.MARK_UNVERIFIED:
-        certificate_mark_unverified(certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor)
+        certificate_mark_unverified(
+            certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor
+        )
     elif decision.action == Action.MARK_NOTPASSING:
-        certificate_mark_notpassing(certificate=certificate, mode=facts.enrollment_mode,
-                                    grade=format_grade(facts.grade_percent), source=source, actor=actor)
+        certificate_mark_notpassing(
+            certificate=certificate,
+            mode=facts.enrollment_mode,
+            grade=format_grade(facts.grade_percent),
+            source=source,
+            actor=actor,
+        )

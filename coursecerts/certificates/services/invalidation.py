@@ -7,7 +7,10 @@ from django.db import transaction
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Decision
 from coursecerts.certificates.models import CertificateInvalidation, GeneratedCertificate
-from coursecerts.certificates.services.generation import certificate_generation_attempt, certificate_invalidate
+from coursecerts.certificates.services.generation import (
+    certificate_generation_attempt,
+    certificate_invalidate,
+)
 from coursecerts.common.errors import ApplicationError
 
 
@@ -16,8 +19,9 @@ class InvalidationNotAllowed(ApplicationError):
 
 
 @transaction.atomic
-def certificate_invalidation_create(*, certificate: GeneratedCertificate, invalidated_by,
-                                    notes: str = "") -> CertificateInvalidation:
+def certificate_invalidation_create(
+    *, certificate: GeneratedCertificate, invalidated_by, notes: str = ""
+) -> CertificateInvalidation:
     """Invalidate a learner's certificate on the course team's word. The certificate must be downloadable, not
     already invalidated, and its learner not on the allowlist. Creates or reactivates the invalidation."""
     certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
@@ -29,7 +33,9 @@ def certificate_invalidation_create(*, certificate: GeneratedCertificate, invali
             "attempting to invalidate their certificate."
         )
     if selectors.invalidation_get_active(certificate=certificate):
-        raise InvalidationNotAllowed(f"Certificate of {username} has already been invalidated. Please check your spelling and retry.")
+        raise InvalidationNotAllowed(
+            f"Certificate of {username} has already been invalidated. Please check your spelling and retry."
+        )
     if not certificate.is_valid():
         raise InvalidationNotAllowed(
             f"Certificate for student {username} is already invalid, kindly verify that certificate was "
@@ -42,8 +48,9 @@ def certificate_invalidation_create(*, certificate: GeneratedCertificate, invali
     invalidation.notes = notes
     invalidation.active = True
     invalidation.save()
-    certificate_invalidate(certificate=certificate, source="certificate_invalidation_list", actor=invalidated_by,
-                           note=notes)
+    certificate_invalidate(
+        certificate=certificate, source="certificate_invalidation_list", actor=invalidated_by, note=notes
+    )
     return invalidation
 
 
@@ -53,9 +60,12 @@ def certificate_revalidate(*, certificate: GeneratedCertificate, actor) -> Decis
     invalidation = selectors.invalidation_get_active(certificate=certificate)
     if invalidation is None:
         raise InvalidationNotAllowed(f"Certificate of {certificate.user.username} is not invalidated.")
-    CertificateInvalidation.objects.filter(generated_certificate=certificate, active=True).update(active=False)
-    return certificate_generation_attempt(user=certificate.user, course_run=certificate.course,
-                                          source="certificate_revalidation", actor=actor)
+    CertificateInvalidation.objects.filter(generated_certificate=certificate, active=True).update(
+        active=False
+    )
+    return certificate_generation_attempt(
+        user=certificate.user, course_run=certificate.course, source="certificate_revalidation", actor=actor
+    )
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,81 +15,251 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=255)),
-                ('short_name', models.CharField(help_text="As in course keys, e.g. 'MITx'.", max_length=255, unique=True)),
-                ('description', models.TextField(blank=True, default='')),
-                ('logo', models.ImageField(blank=True, upload_to='organization_logos')),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=255)),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="As in course keys, e.g. 'MITx'.", max_length=255, unique=True
+                    ),
+                ),
+                ("description", models.TextField(blank=True, default="")),
+                ("logo", models.ImageField(blank=True, upload_to="organization_logos")),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CourseRun',
+            name="CourseRun",
             fields=[
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('id', opaque_keys.edx.django.models.CourseKeyField(case_sensitive=True, max_length=255, primary_key=True, serialize=False, verbose_name='course key')),
-                ('display_name', models.CharField(max_length=255)),
-                ('self_paced', models.BooleanField(default=False)),
-                ('start', models.DateTimeField(blank=True, null=True)),
-                ('end', models.DateTimeField(blank=True, null=True)),
-                ('certificates_display_behavior', models.CharField(choices=[('end', 'At the end of the course'), ('end_with_date', 'On the certificate available date'), ('early_no_info', 'Immediately upon passing')], default='end', max_length=32)),
-                ('certificate_available_date', models.DateTimeField(blank=True, null=True)),
-                ('cert_html_view_enabled', models.BooleanField(default=True, help_text='Open edX cert_html_view_enabled.', verbose_name='web certificates enabled')),
-                ('language', models.CharField(blank=True, default='', help_text="Content language, e.g. 'en'.", max_length=16)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='course_runs', to='courses.organization')),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    opaque_keys.edx.django.models.CourseKeyField(
+                        case_sensitive=True,
+                        max_length=255,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="course key",
+                    ),
+                ),
+                ("display_name", models.CharField(max_length=255)),
+                ("self_paced", models.BooleanField(default=False)),
+                ("start", models.DateTimeField(blank=True, null=True)),
+                ("end", models.DateTimeField(blank=True, null=True)),
+                (
+                    "certificates_display_behavior",
+                    models.CharField(
+                        choices=[
+                            ("end", "At the end of the course"),
+                            ("end_with_date", "On the certificate available date"),
+                            ("early_no_info", "Immediately upon passing"),
+                        ],
+                        default="end",
+                        max_length=32,
+                    ),
+                ),
+                ("certificate_available_date", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cert_html_view_enabled",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Open edX cert_html_view_enabled.",
+                        verbose_name="web certificates enabled",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, default="", help_text="Content language, e.g. 'en'.", max_length=16
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="course_runs",
+                        to="courses.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CourseMode',
+            name="CourseMode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('mode_slug', models.CharField(choices=[('audit', 'Audit'), ('honor', 'Honor'), ('verified', 'Verified'), ('professional', 'Professional'), ('no-id-professional', 'No-ID Professional'), ('credit', 'Credit'), ('masters', 'Masters'), ('executive-education', 'Executive Education'), ('paid-executive-education', 'Paid Executive Education'), ('unpaid-executive-education', 'Unpaid Executive Education'), ('paid-bootcamp', 'Paid Bootcamp'), ('unpaid-bootcamp', 'Unpaid Bootcamp')], max_length=100)),
-                ('mode_display_name', models.CharField(blank=True, default='', max_length=255)),
-                ('expiration_datetime', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(db_column='course_id', on_delete=django.db.models.deletion.CASCADE, related_name='modes', to='courses.courserun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "mode_slug",
+                    models.CharField(
+                        choices=[
+                            ("audit", "Audit"),
+                            ("honor", "Honor"),
+                            ("verified", "Verified"),
+                            ("professional", "Professional"),
+                            ("no-id-professional", "No-ID Professional"),
+                            ("credit", "Credit"),
+                            ("masters", "Masters"),
+                            ("executive-education", "Executive Education"),
+                            ("paid-executive-education", "Paid Executive Education"),
+                            ("unpaid-executive-education", "Unpaid Executive Education"),
+                            ("paid-bootcamp", "Paid Bootcamp"),
+                            ("unpaid-bootcamp", "Unpaid Bootcamp"),
+                        ],
+                        max_length=100,
+                    ),
+                ),
+                ("mode_display_name", models.CharField(blank=True, default="", max_length=255)),
+                ("expiration_datetime", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        db_column="course_id",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modes",
+                        to="courses.courserun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course_id', 'mode_slug'],
-                'constraints': [models.UniqueConstraint(fields=('course', 'mode_slug'), name='coursemode_unique_per_run'), models.CheckConstraint(condition=models.Q(('mode_slug__in', ['audit', 'honor', 'verified', 'professional', 'no-id-professional', 'credit', 'masters', 'executive-education', 'paid-executive-education', 'unpaid-executive-education', 'paid-bootcamp', 'unpaid-bootcamp'])), name='coursemode_slug_valid')],
+                "ordering": ["course_id", "mode_slug"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("course", "mode_slug"), name="coursemode_unique_per_run"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "mode_slug__in",
+                                [
+                                    "audit",
+                                    "honor",
+                                    "verified",
+                                    "professional",
+                                    "no-id-professional",
+                                    "credit",
+                                    "masters",
+                                    "executive-education",
+                                    "paid-executive-education",
+                                    "unpaid-executive-education",
+                                    "paid-bootcamp",
+                                    "unpaid-bootcamp",
+                                ],
+                            )
+                        ),
+                        name="coursemode_slug_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CourseAccessRole',
+            name="CourseAccessRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('staff', 'Staff'), ('instructor', 'Instructor'), ('beta_tester', 'Beta tester')], max_length=64)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='course_roles', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(db_column='course_id', on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='courses.courserun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff"),
+                            ("instructor", "Instructor"),
+                            ("beta_tester", "Beta tester"),
+                        ],
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="course_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        db_column="course_id",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="courses.courserun",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'course', 'role'), name='courseaccessrole_unique'), models.CheckConstraint(condition=models.Q(('role__in', ['staff', 'instructor', 'beta_tester'])), name='courseaccessrole_role_valid')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "course", "role"), name="courseaccessrole_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["staff", "instructor", "beta_tester"])),
+                        name="courseaccessrole_role_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='courserun',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('start__lte', models.F('end')), _connector='OR'), name='courserun_start_before_end'),
+            model_name="courserun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True),
+                    ("end__isnull", True),
+                    ("start__lte", models.F("end")),
+                    _connector="OR",
+                ),
+                name="courserun_start_before_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courserun',
-            constraint=models.CheckConstraint(condition=models.Q(('certificates_display_behavior__in', ['end', 'end_with_date', 'early_no_info'])), name='courserun_display_behavior_valid'),
+            model_name="courserun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("certificates_display_behavior__in", ["end", "end_with_date", "early_no_info"])
+                ),
+                name="courserun_display_behavior_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courserun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('certificate_available_date__isnull', False), ('certificates_display_behavior', 'end_with_date'), ('self_paced', False)), models.Q(models.Q(('certificates_display_behavior', 'end_with_date'), _negated=True), ('certificate_available_date__isnull', True)), _connector='OR'), name='courserun_available_date_rules'),
+            model_name="courserun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("certificate_available_date__isnull", False),
+                        ("certificates_display_behavior", "end_with_date"),
+                        ("self_paced", False),
+                    ),
+                    models.Q(
+                        models.Q(("certificates_display_behavior", "end_with_date"), _negated=True),
+                        ("certificate_available_date__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="courserun_available_date_rules",
+            ),
         ),
     ]

@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0001_initial'),
+        ("courses", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='courserun',
-            name='courserun_start_before_end',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('start__lte', models.F('end')), _connector='OR'), name='courserun_start_before_end', violation_error_message='The course start must not be after its end.'),
+            model_name="courserun",
+            name="courserun_start_before_end",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True),
+                    ("end__isnull", True),
+                    ("start__lte", models.F("end")),
+                    _connector="OR",
+                ),
+                name="courserun_start_before_end",
+                violation_error_message="The course start must not be after its end.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='courserun',
-            name='courserun_available_date_rules',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('certificate_available_date__isnull', False), ('certificates_display_behavior', 'end_with_date'), ('self_paced', False)), models.Q(models.Q(('certificates_display_behavior', 'end_with_date'), _negated=True), ('certificate_available_date__isnull', True)), _connector='OR'), name='courserun_available_date_rules', violation_error_message="certificate_available_date is required with certificates_display_behavior 'end_with_date' and allowed with no other behaviour; self-paced runs have none."),
+            model_name="courserun",
+            name="courserun_available_date_rules",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("certificate_available_date__isnull", False),
+                        ("certificates_display_behavior", "end_with_date"),
+                        ("self_paced", False),
+                    ),
+                    models.Q(
+                        models.Q(("certificates_display_behavior", "end_with_date"), _negated=True),
+                        ("certificate_available_date__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="courserun_available_date_rules",
+                violation_error_message="certificate_available_date is required with certificates_display_behavior 'end_with_date' and allowed with no other behaviour; self-paced runs have none.",
+            ),
         ),
     ]

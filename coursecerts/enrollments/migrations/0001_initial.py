@@ -6,29 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0001_initial'),
+        ("courses", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourseEnrollment',
+            name="CourseEnrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('mode', models.CharField(choices=[('audit', 'Audit'), ('honor', 'Honor'), ('verified', 'Verified'), ('professional', 'Professional'), ('no-id-professional', 'No-ID Professional'), ('credit', 'Credit'), ('masters', 'Masters'), ('executive-education', 'Executive Education'), ('paid-executive-education', 'Paid Executive Education'), ('unpaid-executive-education', 'Unpaid Executive Education'), ('paid-bootcamp', 'Paid Bootcamp'), ('unpaid-bootcamp', 'Unpaid Bootcamp')], default='audit', max_length=100)),
-                ('is_active', models.BooleanField(default=True)),
-                ('course', models.ForeignKey(db_column='course_id', on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='courses.courserun')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("audit", "Audit"),
+                            ("honor", "Honor"),
+                            ("verified", "Verified"),
+                            ("professional", "Professional"),
+                            ("no-id-professional", "No-ID Professional"),
+                            ("credit", "Credit"),
+                            ("masters", "Masters"),
+                            ("executive-education", "Executive Education"),
+                            ("paid-executive-education", "Paid Executive Education"),
+                            ("unpaid-executive-education", "Unpaid Executive Education"),
+                            ("paid-bootcamp", "Paid Bootcamp"),
+                            ("unpaid-bootcamp", "Unpaid Bootcamp"),
+                        ],
+                        default="audit",
+                        max_length=100,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        db_column="course_id",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="courses.courserun",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course_id', 'user_id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'course'), name='enrollment_unique_per_run'), models.CheckConstraint(condition=models.Q(('mode__in', ['audit', 'honor', 'verified', 'professional', 'no-id-professional', 'credit', 'masters', 'executive-education', 'paid-executive-education', 'unpaid-executive-education', 'paid-bootcamp', 'unpaid-bootcamp'])), name='enrollment_mode_valid')],
+                "ordering": ["course_id", "user_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "course"), name="enrollment_unique_per_run"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "mode__in",
+                                [
+                                    "audit",
+                                    "honor",
+                                    "verified",
+                                    "professional",
+                                    "no-id-professional",
+                                    "credit",
+                                    "masters",
+                                    "executive-education",
+                                    "paid-executive-education",
+                                    "unpaid-executive-education",
+                                    "paid-bootcamp",
+                                    "unpaid-bootcamp",
+                                ],
+                            )
+                        ),
+                        name="enrollment_mode_valid",
+                    ),
+                ],
             },
         ),
     ]

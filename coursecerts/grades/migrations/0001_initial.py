@@ -6,31 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0001_initial'),
+        ("courses", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersistentCourseGrade',
+            name="PersistentCourseGrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('percent_grade', models.FloatField()),
-                ('passed', models.BooleanField(default=False)),
-                ('letter_grade', models.CharField(blank=True, default='', max_length=255)),
-                ('course', models.ForeignKey(db_column='course_id', on_delete=django.db.models.deletion.CASCADE, related_name='grades', to='courses.courserun')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='course_grades', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                ("percent_grade", models.FloatField()),
+                ("passed", models.BooleanField(default=False)),
+                ("letter_grade", models.CharField(blank=True, default="", max_length=255)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        db_column="course_id",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grades",
+                        to="courses.courserun",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="course_grades",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course grade',
-                'ordering': ['course_id', 'user_id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'course'), name='grade_unique_per_run'), models.CheckConstraint(condition=models.Q(('percent_grade__gte', 0), ('percent_grade__lte', 1)), name='grade_percent_between_0_and_1')],
+                "verbose_name": "course grade",
+                "ordering": ["course_id", "user_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "course"), name="grade_unique_per_run"),
+                    models.CheckConstraint(
+                        condition=models.Q(("percent_grade__gte", 0), ("percent_grade__lte", 1)),
+                        name="grade_percent_between_0_and_1",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,19 +14,39 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LearnerProfile',
+            name="LearnerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(blank=True, default='', max_length=255)),
-                ('verified_name', models.CharField(blank=True, default='', max_length=255)),
-                ('use_verified_name_for_certificates', models.BooleanField(default=False)),
-                ('retired_at', models.DateTimeField(blank=True, db_index=True, help_text="Set when the learner's retirement has completed.", null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(blank=True, default="", max_length=255)),
+                ("verified_name", models.CharField(blank=True, default="", max_length=255)),
+                ("use_verified_name_for_certificates", models.BooleanField(default=False)),
+                (
+                    "retired_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Set when the learner's retirement has completed.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'learner',
+                "verbose_name": "learner",
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,18 +14,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='IdVerification',
+            name="IdVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('approved', 'Approved'), ('pending', 'Pending'), ('denied', 'Denied'), ('expired', 'Expired')], default='pending', max_length=32)),
-                ('expires_at', models.DateTimeField(blank=True, help_text='Empty: does not expire.', null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='id_verification', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("approved", "Approved"),
+                            ("pending", "Pending"),
+                            ("denied", "Denied"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, help_text="Empty: does not expire.", null=True),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="id_verification",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ID verification',
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['approved', 'pending', 'denied', 'expired'])), name='idv_status_valid')],
+                "verbose_name": "ID verification",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["approved", "pending", "denied", "expired"])),
+                        name="idv_status_valid",
+                    )
+                ],
             },
         ),
     ]
