@@ -407,3 +407,79 @@ class ModifiedCertificateTemplateCommandConfiguration(_CommandConfiguration):
 class PurgeReferencestoPDFCertificatesCommandConfiguration(_CommandConfiguration):
     """Arguments for `purge_references_to_pdf_certificates --args-from-database`.
     Specify like '--certificate_ids <id1> <id2>'."""
+
+
+class GenerationScopes(models.TextChoices):
+    """Who a course-wide run is for (the Open edX instructor dashboard's choices)."""
+
+    ALL = "all", "All learners without a certificate"
+    ALLOWLIST = "allowlist", "Learners on the allowlist"
+    ALLOWLIST_NOT_GENERATED = "allowlist_not_generated", "Allowlisted learners without a passing certificate"
+    LEARNERS = "learners", "Named learners"
+    STATUSES = "statuses", "Learners whose certificate has one of the given statuses (regeneration)"
+
+
+class JobStates(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class CertificateGenerationJob(TimeStampedModel):
+    """A course-wide generation: the learners it covers are cut into chunks that workers take in parallel.
+
+    At most one job of a course is unfinished at a time: starting another joins it (the course row is locked
+    while a job is created). Progress is `done` out of `total` learners; `result` counts outcomes and reasons.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="+", db_column="course_id")
+    scope = models.CharField(max_length=32, choices=GenerationScopes.choices)
+    task_input = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=16, choices=JobStates.choices, default=JobStates.PENDING, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = models.OneToOneField(
+        CertificateGenerationHistory, on_delete=models.SET_NULL, null=True, blank=True, related_name="job"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [
+            # "the unfinished job of this course" (course_generation_start joins it).
+            models.Index(fields=["course", "state"], name="certjob_course_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.course_id} {self.scope} {self.state} {self.done}/{self.total}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobStates.SUCCEEDED, JobStates.FAILED)
+
+
+class CertificateGenerationChunk(models.Model):
+    """A slice of a job's learners. A worker claims it with a conditional update, writes its certificates and
+    marks it done in one transaction, so a killed worker leaves it claimed but unwritten, to be claimed again
+    when its lease has expired."""
+
+    job = models.ForeignKey(CertificateGenerationJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    user_ids = models.JSONField()
+    state = models.CharField(max_length=16, choices=JobStates.choices, default=JobStates.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["job_id", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="certchunk_unique_index")]
+
+    def __str__(self):
+        return f"{self.job_id}#{self.index} {self.state}"

@@ -26,15 +26,15 @@ def format_grade(percent: float | str | None) -> str:
     return str(round(float(percent), 2))[:5]
 
 
-def _record(
+def history_row(
     certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = ""
-) -> None:
-    """Write one history row when status, mode, grade or name changed (or the certificate is new)."""
+) -> CertificateHistory | None:
+    """An unsaved history row when status, mode, grade or name changed (or the certificate is new), else None."""
     after = {field: getattr(certificate, field) for field in _TRACKED}
     if before == after:
-        return
+        return None
     before = before or dict.fromkeys(_TRACKED, "")
-    CertificateHistory.objects.create(
+    return CertificateHistory(
         certificate=certificate,
         source=source,
         actor=actor,
@@ -42,6 +42,44 @@ def _record(
         **{f"{field}_before": before[field] for field in _TRACKED},
         **{f"{field}_after": after[field] for field in _TRACKED},
     )
+
+
+def _record(
+    certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = ""
+) -> None:
+    row = history_row(certificate, before, source=source, actor=actor, note=note)
+    if row is not None:
+        row.save()
+
+
+def apply_generate(
+    certificate: GeneratedCertificate,
+    *,
+    name: str,
+    course_title: str,
+    mode: str,
+    grade: str,
+    status: str,
+    now,
+) -> None:
+    """Set the fields of an issue (Open edX generate_course_certificate), in memory. The verify_uuid is kept;
+    the issue date and course title are fixed when the certificate becomes downloadable."""
+    status_before = certificate.status if certificate.pk else None
+    certificate.mode, certificate.name, certificate.status = mode, name, status
+    certificate.grade = "" if status == CertificateStatuses.UNVERIFIED else grade
+    certificate.download_url = certificate.key = certificate.error_reason = ""
+    if status == CertificateStatuses.DOWNLOADABLE and (
+        status_before != CertificateStatuses.DOWNLOADABLE or not certificate.issued_date
+    ):
+        certificate.issued_date = now
+        certificate.course_title = course_title
+
+
+def apply_revoke(certificate: GeneratedCertificate, *, status: str, mode: str, grade: str, name: str) -> None:
+    """Set the fields of the one revoke routine (Open edX _revoke_certificate), in memory: the legacy PDF
+    columns are blanked and the verify_uuid is kept."""
+    certificate.status, certificate.mode, certificate.grade, certificate.name = status, mode, grade, name
+    certificate.error_reason = certificate.download_uuid = certificate.download_url = ""
 
 
 def _snapshot(certificate: GeneratedCertificate | None) -> dict | None:
@@ -79,15 +117,15 @@ def certificate_generate(
     certificate, created = _lock_or_new(user=user, course_run=course_run)
     before = None if created else _snapshot(certificate)
     status_before = None if created else certificate.status
-    certificate.mode = mode
-    certificate.name = selectors.learner_certificate_name(user)
-    certificate.status = status
-    certificate.grade = "" if status == CertificateStatuses.UNVERIFIED else grade
-    certificate.download_url = certificate.key = certificate.error_reason = ""
-    if status == CertificateStatuses.DOWNLOADABLE:
-        if status_before != CertificateStatuses.DOWNLOADABLE or not certificate.issued_date:
-            certificate.issued_date = timezone.now()
-            certificate.course_title = _course_title(course_run)
+    apply_generate(
+        certificate,
+        name=selectors.learner_certificate_name(user),
+        course_title=course_title(course_run),
+        mode=mode,
+        grade=grade,
+        status=status,
+        now=timezone.now(),
+    )
     certificate.full_clean(validate_unique=False, validate_constraints=False)
     certificate.save()
     _record(certificate, before, source=source, actor=actor)
@@ -105,7 +143,7 @@ def certificate_generate(
     return certificate
 
 
-def _course_title(course_run: CourseRun) -> str:
+def course_title(course_run: CourseRun) -> str:
     configuration = getattr(course_run, "certificate_configuration", None)
     return (configuration.title if configuration and configuration.title else "") or course_run.display_name
 
@@ -129,11 +167,13 @@ def _revoke(
     if mode is None:
         enrollment = selectors.enrollment_get(user=certificate.user, course_run=certificate.course)
         mode = enrollment.mode if enrollment else certificate.mode
-    certificate.status = status
-    certificate.mode = mode
-    certificate.grade = grade
-    certificate.name = selectors.learner_certificate_name(certificate.user)
-    certificate.error_reason = certificate.download_uuid = certificate.download_url = ""
+    apply_revoke(
+        certificate,
+        status=status,
+        mode=mode,
+        grade=grade,
+        name=selectors.learner_certificate_name(certificate.user),
+    )
     certificate.save()
     _record(certificate, before, source=source, actor=actor, note=note)
     certificate_changed_on_commit(certificate=certificate, status_before=status_before, source=source)
