@@ -43,32 +43,47 @@ def certificate_changed_on_commit(
     generation_mode: str = "batch",
 ) -> None:
     """Schedule the signals and tracking events a certificate change causes, for after commit."""
+    transaction.on_commit(
+        lambda: send_certificate_changed(certificate, status_before, source, generation_mode)
+    )
 
-    def send():
-        kwargs = {
-            "sender": GeneratedCertificate,
-            "user": certificate.user,
-            "course_key": certificate.course_id,
-            "mode": certificate.mode,
-            "status": certificate.status,
-            "certificate": certificate,
-        }
-        signals.COURSE_CERT_CHANGED.send(**kwargs)
-        if certificate.status in PASSED_STATUSES:
-            signals.COURSE_CERT_AWARDED.send(**kwargs)
-            if status_before not in PASSED_STATUSES:
-                track(
-                    "edx.certificate.created",
-                    certificate,
-                    enrollment_mode=certificate.mode,
-                    generation_mode=generation_mode,
-                )
-        elif status_before is not None and certificate.status in _REVOKED_STATUSES:
-            signals.COURSE_CERT_REVOKED.send(**kwargs)
-            if status_before == CertificateStatuses.DOWNLOADABLE:
-                track("edx.certificate.revoked", certificate, enrollment_mode=certificate.mode, source=source)
 
-    transaction.on_commit(send)
+def certificates_changed_on_commit(
+    changes: list[tuple[GeneratedCertificate, str | None]], *, source: str
+) -> None:
+    """The same for many certificates at once (course-wide generation): one callback after commit."""
+
+    def send_all():
+        for certificate, status_before in changes:
+            send_certificate_changed(certificate, status_before, source, "batch")
+
+    if changes:
+        transaction.on_commit(send_all)
+
+
+def send_certificate_changed(certificate, status_before, source: str, generation_mode: str) -> None:
+    kwargs = {
+        "sender": GeneratedCertificate,
+        "user": certificate.user,
+        "course_key": certificate.course_id,
+        "mode": certificate.mode,
+        "status": certificate.status,
+        "certificate": certificate,
+    }
+    signals.COURSE_CERT_CHANGED.send(**kwargs)
+    if certificate.status in PASSED_STATUSES:
+        signals.COURSE_CERT_AWARDED.send(**kwargs)
+        if status_before not in PASSED_STATUSES:
+            track(
+                "edx.certificate.created",
+                certificate,
+                enrollment_mode=certificate.mode,
+                generation_mode=generation_mode,
+            )
+    elif status_before is not None and certificate.status in _REVOKED_STATUSES:
+        signals.COURSE_CERT_REVOKED.send(**kwargs)
+        if status_before == CertificateStatuses.DOWNLOADABLE:
+            track("edx.certificate.revoked", certificate, enrollment_mode=certificate.mode, source=source)
 
 
 _REVOKED_STATUSES = frozenset(

@@ -231,7 +231,14 @@ class CertificateGenerationHistory(TimeStampedModel):
     """A course-wide generation or regeneration that someone started."""
 
     course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="+", db_column="course_id")
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when an operator command started it.",
+    )
     task_id = models.CharField(max_length=255, blank=True, default="")
     task_input = models.JSONField(default=dict, blank=True)
     is_regeneration = models.BooleanField(default=False)

@@ -38,6 +38,15 @@ def generate_certificate(
     return decision.outcome
 
 
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, default_retry_delay=10)
+def generate_certificates_chunk(self, *, chunk_id: int) -> dict | None:
+    """Write one chunk of a course-wide generation. A redelivered or duplicate message finds the chunk done
+    or claimed and does nothing."""
+    from coursecerts.certificates.services.course_generation import chunk_process
+
+    return chunk_process(chunk_id=chunk_id)
+
+
 def generate_certificate_on_commit(*, user, course_run, source: str, generation_mode: str = "batch") -> None:
     """Queue generation for one learner once the caller's transaction has committed (so the worker sees it)."""
     kwargs = {
