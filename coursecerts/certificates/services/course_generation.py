@@ -1,0 +1,380 @@
+"""Course-wide generation, set-based (issue 5).
+
+The learners a run covers are cut into chunks. For each chunk the facts of every learner are read in a fixed
+number of queries (selectors.course_learner_facts), each learner is decided by the same pure function as the
+per-learner path (eligibility.decide), and the certificates and their history are written in bulk, in one
+transaction that also marks the chunk done. Events go out after commit, in one batch per chunk.
+
+A chunk is claimed with a conditional update (pending, or running with an expired lease -> running), so two
+workers never write the same chunk at once; a worker killed mid-chunk leaves its transaction rolled back and the
+chunk claimed, to be taken again once the lease has expired. Starting a run for a course that has one
+unfinished joins it and dispatches its chunks again: that is how an interrupted run is resumed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from coursecerts.certificates import selectors
+from coursecerts.certificates.eligibility import Action, Policy, decide
+from coursecerts.certificates.events import certificates_changed_on_commit
+from coursecerts.certificates.models import (
+    PASSED_STATUSES,
+    CertificateAllowlist,
+    CertificateGenerationChunk,
+    CertificateGenerationHistory,
+    CertificateGenerationJob,
+    CertificateHistory,
+    CertificateStatuses,
+    GeneratedCertificate,
+    GenerationScopes,
+    JobStates,
+)
+from coursecerts.certificates.services.generation import (
+    _snapshot,
+    apply_generate,
+    apply_revoke,
+    course_title,
+    format_grade,
+    history_row,
+)
+from coursecerts.common.errors import ApplicationError
+from coursecerts.courses.models import CourseRun
+from coursecerts.enrollments.models import CourseEnrollment
+
+log = logging.getLogger(__name__)
+
+# The statuses a course team may regenerate by (Open edX start_certificate_regeneration).
+REGENERATION_STATUSES = (
+    CertificateStatuses.DOWNLOADABLE,
+    CertificateStatuses.ERROR,
+    CertificateStatuses.NOTPASSING,
+    CertificateStatuses.AUDIT_PASSING,
+    CertificateStatuses.AUDIT_NOTPASSING,
+)
+_CERTIFICATE_FIELDS = [
+    "status", "mode", "grade", "name", "download_url", "download_uuid", "key", "error_reason",
+    "issued_date", "course_title", "modified_date",
+]  # fmt: skip
+
+
+class GenerationRequestError(ApplicationError):
+    pass
+
+
+@dataclass
+class Tally:
+    """Outcomes (resulting status or no_certificate) and, for learners who did not earn one, the reasons."""
+
+    outcomes: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+    changed: int = 0
+
+    def add(self, other: dict) -> None:
+        self.outcomes.update(other.get("outcomes", {}))
+        self.reasons.update(other.get("reasons", {}))
+        self.changed += other.get("changed", 0)
+
+    def as_dict(self) -> dict:
+        return {"outcomes": dict(self.outcomes), "reasons": dict(self.reasons), "changed": self.changed}
+
+
+# --- who a run covers -------------------------------------------------------------------------------------
+
+
+def validate_request(*, scope: str, usernames=None, statuses=None) -> None:
+    if scope not in GenerationScopes.values:
+        raise GenerationRequestError(
+            f"Unknown scope {scope!r}; use one of: {', '.join(GenerationScopes.values)}"
+        )
+    if scope == GenerationScopes.STATUSES:
+        bad = [s for s in statuses or [] if s not in REGENERATION_STATUSES]
+        if not statuses or bad:
+            raise GenerationRequestError(
+                "Please select certificate statuses from the list only: " + ", ".join(REGENERATION_STATUSES)
+            )
+    if scope == GenerationScopes.LEARNERS and not usernames:
+        raise GenerationRequestError("Name at least one learner (usernames) for scope 'learners'.")
+
+
+def candidate_user_ids(*, course_run: CourseRun, scope: str, usernames=None, statuses=None) -> list[int]:
+    """The learners a run covers, in user id order (Open edX's selections, reference 5.5)."""
+    validate_request(scope=scope, usernames=usernames, statuses=statuses)
+    enrolled = CourseEnrollment.objects.filter(course=course_run, is_active=True)
+    certificates = GeneratedCertificate.objects.filter(course=course_run)
+    allowlisted = CertificateAllowlist.objects.filter(course=course_run, allowlist=True).values("user_id")
+    if scope == GenerationScopes.ALL:
+        enrolled = enrolled.exclude(
+            user_id__in=certificates.exclude(status=CertificateStatuses.UNAVAILABLE).values("user_id")
+        )
+    elif scope == GenerationScopes.ALLOWLIST:
+        enrolled = enrolled.filter(user_id__in=allowlisted)
+    elif scope == GenerationScopes.ALLOWLIST_NOT_GENERATED:
+        passing = certificates.filter(status__in=PASSED_STATUSES).values("user_id")
+        enrolled = enrolled.filter(user_id__in=allowlisted).exclude(user_id__in=passing)
+    elif scope == GenerationScopes.STATUSES:
+        enrolled = enrolled.filter(user_id__in=certificates.filter(status__in=statuses).values("user_id"))
+    elif scope == GenerationScopes.LEARNERS:
+        enrolled = CourseEnrollment.objects.filter(
+            course=course_run, user__username__in=_known_usernames(usernames)
+        )
+    return list(enrolled.order_by("user_id").values_list("user_id", flat=True))
+
+
+def _known_usernames(usernames) -> list[str]:
+    known = set(get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True))
+    unknown = sorted(set(usernames) - known)
+    if unknown:
+        raise GenerationRequestError(f"Unknown learners: {', '.join(unknown)}")
+    return list(known)
+
+
+def _chunks(ids: list[int], size: int):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def chunk_size() -> int:
+    return settings.CERTIFICATE_GENERATION_CHUNK_SIZE
+
+
+# --- deciding and writing a set of learners ---------------------------------------------------------------
+
+
+def decide_and_write(*, course_run: CourseRun, rows, source: str, actor=None, dry_run: bool = False) -> Tally:
+    """Decide every (user, facts, certificate) row and write the changes in bulk (nothing when dry_run)."""
+    policy, now, title = Policy.from_settings(), timezone.now(), course_title(course_run)
+    tally, writes = Tally(), []
+    for user, facts, certificate in rows:
+        decision = decide(facts, policy)
+        tally.outcomes[decision.outcome] += 1
+        if not decision.eligible:
+            tally.reasons[decision.reason.value] += 1
+        if dry_run or decision.action == Action.NONE:
+            continue
+        target = certificate or GeneratedCertificate(user=user, course=course_run)
+        writes.append((target, _snapshot(certificate), certificate.status if certificate else None))
+        _apply(target, decision, facts, user=user, title=title, now=now)
+    if writes:
+        tally.changed = _write(writes, course_run=course_run, source=source, actor=actor, now=now)
+    return tally
+
+
+def _apply(target, decision, facts, *, user, title, now) -> None:
+    name = selectors.learner_certificate_name(user)
+    mode = facts.enrollment_mode
+    if decision.action == Action.GENERATE:
+        grade = format_grade(facts.grade_percent)
+        apply_generate(
+            target, name=name, course_title=title, mode=mode, grade=grade, status=decision.status, now=now
+        )
+    elif decision.action == Action.MARK_NOTPASSING:
+        grade = format_grade(facts.grade_percent)
+        apply_revoke(target, status=CertificateStatuses.NOTPASSING, mode=mode, grade=grade, name=name)
+    else:  # INVALIDATE or MARK_UNVERIFIED
+        apply_revoke(target, status=decision.status, mode=mode, grade="", name=name)
+
+
+def _write(writes, *, course_run, source: str, actor, now) -> int:
+    """Bulk insert the new certificates, bulk update the others, then their history rows in bulk."""
+    for certificate, _, _ in writes:
+        certificate.modified_date = now
+    new = [c for c, before, _ in writes if before is None]
+    old = [c for c, before, _ in writes if before is not None]
+    GeneratedCertificate.objects.bulk_create(new, batch_size=1000)
+    GeneratedCertificate.objects.bulk_update(old, _CERTIFICATE_FIELDS, batch_size=1000)
+    _ensure_pks(new, course_run)
+    rows = [history_row(c, before, source=source, actor=actor) for c, before, _ in writes]
+    CertificateHistory.objects.bulk_create([row for row in rows if row is not None], batch_size=1000)
+    certificates_changed_on_commit([(c, status_before) for c, _, status_before in writes], source=source)
+    return len(writes)
+
+
+def _ensure_pks(new, course_run) -> None:
+    """Backends that cannot return ids from a bulk insert leave pk empty: read them back in one query."""
+    missing = {c.user_id: c for c in new if c.pk is None}
+    if missing:
+        found = GeneratedCertificate.objects.filter(course=course_run, user_id__in=missing).values_list(
+            "user_id", "pk"
+        )
+        for user_id, pk in found:
+            missing[user_id].pk = pk
+
+
+# --- dry run ----------------------------------------------------------------------------------------------
+
+
+def course_generation_dry_run(*, course_run: CourseRun, scope: str, usernames=None, statuses=None) -> dict:
+    """Who would get what, and why, without writing anything."""
+    ids = candidate_user_ids(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
+    tally = Tally()
+    for chunk in _chunks(ids, chunk_size()):
+        rows = selectors.course_learner_facts(course_run=course_run, user_ids=chunk)
+        tally.add(
+            decide_and_write(course_run=course_run, rows=rows, source="dry_run", dry_run=True).as_dict()
+        )
+    return {"total": len(ids), **tally.as_dict(), "changed": 0}
+
+
+# --- jobs -------------------------------------------------------------------------------------------------
+
+
+def job_get_unfinished(course_run: CourseRun) -> CertificateGenerationJob | None:
+    return (
+        CertificateGenerationJob.objects.filter(
+            course=course_run, state__in=[JobStates.PENDING, JobStates.RUNNING]
+        )
+        .order_by("created")
+        .first()
+    )
+
+
+@transaction.atomic
+def course_generation_start(
+    *,
+    course_run: CourseRun,
+    scope: str,
+    usernames=None,
+    statuses=None,
+    requested_by=None,
+    dispatch: bool = True,
+) -> tuple[CertificateGenerationJob, bool]:
+    """Start a course-wide run, or join the course's unfinished one (and dispatch its chunks again).
+    Returns (job, created). The course row is locked meanwhile, so two starts at once make one job."""
+    validate_request(scope=scope, usernames=usernames, statuses=statuses)
+    CourseRun.objects.select_for_update().filter(pk=course_run.pk).first()
+    job = job_get_unfinished(course_run)
+    if job is not None:
+        if dispatch:
+            transaction.on_commit(lambda: course_generation_dispatch(job))
+        return job, False
+    ids = candidate_user_ids(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
+    task_input = _task_input(scope, usernames, statuses)
+    history = CertificateGenerationHistory.objects.create(
+        course=course_run,
+        generated_by=requested_by,
+        task_input=task_input,
+        is_regeneration=scope == GenerationScopes.STATUSES,
+    )
+    job = CertificateGenerationJob.objects.create(
+        course=course_run, scope=scope, task_input=task_input, total=len(ids), requested_by=requested_by,
+        history=history,
+    )  # fmt: skip
+    history.task_id = str(job.pk)
+    history.save(update_fields=["task_id"])
+    CertificateGenerationChunk.objects.bulk_create(
+        CertificateGenerationChunk(job=job, index=i, user_ids=chunk)
+        for i, chunk in enumerate(_chunks(ids, chunk_size()))
+    )
+    if not ids:
+        _finish(job)
+    elif dispatch:
+        transaction.on_commit(lambda: course_generation_dispatch(job))
+    log.info("generation job %s for %s: %s learners in %s", job.pk, course_run.id, len(ids), scope)
+    return job, True
+
+
+def _task_input(scope, usernames, statuses) -> dict:
+    """What the run was for, in the shape CertificateGenerationHistory reads (Open edX task input)."""
+    if scope == GenerationScopes.STATUSES:
+        return {"statuses_to_regenerate": list(statuses)}
+    if scope in (GenerationScopes.ALLOWLIST, GenerationScopes.ALLOWLIST_NOT_GENERATED):
+        return {"student_set": "all_allowlisted" if scope == GenerationScopes.ALLOWLIST else scope}
+    if scope == GenerationScopes.LEARNERS:
+        return {"students": sorted(usernames)}
+    return {}
+
+
+def course_generation_dispatch(job: CertificateGenerationJob) -> int:
+    """Queue a task for every chunk that is pending or whose lease has expired. Returns how many."""
+    from coursecerts.certificates.tasks import generate_certificates_chunk
+
+    chunk_ids = list(job.chunks.filter(_claimable()).order_by("index").values_list("pk", flat=True))
+    for chunk_id in chunk_ids:
+        generate_certificates_chunk.apply_async(kwargs={"chunk_id": chunk_id})
+    return len(chunk_ids)
+
+
+def _claimable() -> Q:
+    """Pending chunks, chunks whose worker's lease has expired (it died), and failed chunks (to retry)."""
+    stale = timezone.now() - timedelta(seconds=settings.CERTIFICATE_GENERATION_LEASE_SECONDS)
+    return (
+        Q(state=JobStates.PENDING)
+        | Q(state=JobStates.RUNNING, claimed_at__lt=stale)
+        | Q(state=JobStates.FAILED)
+    )
+
+
+def chunk_process(*, chunk_id: int) -> dict | None:
+    """Claim a chunk and write it. Returns its tally, or None when another worker has it or it is done."""
+    claimable = CertificateGenerationChunk.objects.filter(_claimable(), pk=chunk_id)
+    if not claimable.update(state=JobStates.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1):
+        return None
+    chunk = CertificateGenerationChunk.objects.select_related("job__course", "job__requested_by").get(
+        pk=chunk_id
+    )
+    CertificateGenerationJob.objects.filter(pk=chunk.job_id, state=JobStates.PENDING).update(
+        state=JobStates.RUNNING
+    )
+    try:
+        return _chunk_write(chunk)
+    except Exception:
+        CertificateGenerationChunk.objects.filter(pk=chunk_id).update(state=JobStates.FAILED)
+        raise
+
+
+@transaction.atomic
+def _chunk_write(chunk: CertificateGenerationChunk) -> dict:
+    job = chunk.job
+    source = "course_regeneration" if job.scope == GenerationScopes.STATUSES else "course_generation"
+    # Lock the chunk's certificates against the per-learner path (grade events) while deciding and writing.
+    list(
+        GeneratedCertificate.objects.select_for_update().filter(course=job.course, user_id__in=chunk.user_ids)
+    )
+    rows = selectors.course_learner_facts(course_run=job.course, user_ids=chunk.user_ids)
+    tally = decide_and_write(course_run=job.course, rows=rows, source=source, actor=job.requested_by)
+    # Learners named in the chunk but no longer enrolled count as decided, with nothing written.
+    tally.outcomes["no_certificate"] += len(chunk.user_ids) - len(rows)
+    chunk.state, chunk.result = JobStates.SUCCEEDED, tally.as_dict()
+    chunk.save(update_fields=["state", "result"])
+    locked = CertificateGenerationJob.objects.select_for_update().get(pk=job.pk)
+    locked.done = F("done") + len(chunk.user_ids)
+    locked.save(update_fields=["done", "modified"])
+    if not locked.chunks.exclude(state=JobStates.SUCCEEDED).exists():
+        _finish(locked)
+    return chunk.result
+
+
+def _finish(job: CertificateGenerationJob) -> None:
+    tally = Tally()
+    for result in job.chunks.values_list("result", flat=True):
+        tally.add(result)
+    CertificateGenerationJob.objects.filter(pk=job.pk).update(
+        state=JobStates.SUCCEEDED, result=tally.as_dict(), finished_at=timezone.now(), done=job.total
+    )
+    log.info("generation job %s finished: %s", job.pk, tally.as_dict())
+
+
+def job_summary(job: CertificateGenerationJob) -> dict:
+    """State, progress and (when finished) the result, for the API, the command and the admin."""
+    job.refresh_from_db()
+    return {
+        "id": str(job.pk),
+        "course_id": str(job.course_id),
+        "scope": job.scope,
+        "state": job.state,
+        "done": job.done,
+        "total": job.total,
+        "result": job.result if job.is_finished else None,
+        "created": job.created,
+        "finished_at": job.finished_at,
+    }

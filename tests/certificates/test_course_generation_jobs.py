@@ -1,0 +1,212 @@
+"""Course-wide generation: who it covers, dry runs, jobs and chunks, resuming, and its query budget."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from coursecerts.certificates.models import (
+    CertificateGenerationChunk,
+    CertificateGenerationHistory,
+    CertificateHistory,
+    GeneratedCertificate,
+    JobStates,
+)
+from coursecerts.certificates.services.course_generation import (
+    GenerationRequestError,
+    candidate_user_ids,
+    chunk_process,
+    course_generation_dry_run,
+    course_generation_start,
+    job_summary,
+)
+from tests.factories import AllowlistFactory, GeneratedCertificateFactory, UserFactory, learner_in_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def learners(course):
+    """Three passing, two failing, one audit."""
+    return {
+        "pass": [learner_in_course(course, username=f"pass{i}") for i in range(3)],
+        "fail": [learner_in_course(course, percent=0.2, passed=False, username=f"fail{i}") for i in range(2)],
+        "audit": [learner_in_course(course, mode="audit", username="audit0")],
+    }
+
+
+class TestCandidates:
+    def test_all_skips_learners_who_hold_a_certificate_other_than_unavailable(self, course, learners):
+        GeneratedCertificateFactory(user=learners["pass"][0], course=course)
+        GeneratedCertificateFactory(user=learners["pass"][1], course=course, status="unavailable")
+        ids = candidate_user_ids(course_run=course, scope="all")
+        assert learners["pass"][0].pk not in ids and learners["pass"][1].pk in ids and len(ids) == 5
+
+    def test_all_covers_active_enrollments_only(self, course, learners):
+        learners["fail"][0].enrollments.update(is_active=False)
+        assert learners["fail"][0].pk not in candidate_user_ids(course_run=course, scope="all")
+
+    def test_allowlist_scopes(self, course, learners):
+        AllowlistFactory(user=learners["fail"][0], course=course)
+        AllowlistFactory(user=learners["pass"][0], course=course)
+        GeneratedCertificateFactory(user=learners["pass"][0], course=course)
+        assert set(candidate_user_ids(course_run=course, scope="allowlist")) == {
+            learners["fail"][0].pk, learners["pass"][0].pk}  # fmt: skip
+        assert candidate_user_ids(course_run=course, scope="allowlist_not_generated") == [
+            learners["fail"][0].pk
+        ]
+
+    def test_statuses_scope_takes_learners_whose_certificate_has_one_of_them(self, course, learners):
+        GeneratedCertificateFactory(user=learners["fail"][0], course=course, status="notpassing")
+        GeneratedCertificateFactory(user=learners["pass"][0], course=course, status="downloadable")
+        ids = candidate_user_ids(course_run=course, scope="statuses", statuses=["notpassing"])
+        assert ids == [learners["fail"][0].pk]
+
+    @pytest.mark.parametrize("statuses", [[], ["unavailable"], ["downloadable", "bogus"]])
+    def test_only_the_open_edx_regeneration_statuses_are_accepted(self, course, statuses):
+        with pytest.raises(
+            GenerationRequestError, match="Please select certificate statuses from the list only"
+        ):
+            candidate_user_ids(course_run=course, scope="statuses", statuses=statuses)
+
+    def test_learners_scope_names_unknown_usernames(self, course, learners):
+        with pytest.raises(GenerationRequestError, match="Unknown learners: ghost"):
+            candidate_user_ids(course_run=course, scope="learners", usernames=["pass0", "ghost"])
+
+    def test_an_unknown_scope_is_refused(self, course):
+        with pytest.raises(GenerationRequestError, match="Unknown scope 'everyone'"):
+            candidate_user_ids(course_run=course, scope="everyone")
+
+
+def test_a_dry_run_writes_nothing_and_says_who_would_get_what(course, learners):
+    summary = course_generation_dry_run(course_run=course, scope="all")
+    assert summary["total"] == 6 and summary["changed"] == 0
+    assert summary["outcomes"] == {"downloadable": 3, "no_certificate": 3}
+    assert summary["reasons"] == {"not_passing": 2, "mode_ineligible": 1}
+    assert not GeneratedCertificate.objects.exists() and not CertificateGenerationHistory.objects.exists()
+
+
+@override_settings(CERTIFICATE_GENERATION_CHUNK_SIZE=2)
+def test_a_run_generates_the_course_in_chunks_and_reports_progress(
+    course, learners, staff, captured_on_commit
+):
+    with captured_on_commit(execute=True):
+        job, created = course_generation_start(course_run=course, scope="all", requested_by=staff)
+    summary = job_summary(job)
+    assert created and job.chunks.count() == 3
+    assert (summary["state"], summary["done"], summary["total"]) == ("succeeded", 6, 6)
+    assert summary["result"]["outcomes"] == {"downloadable": 3, "no_certificate": 3}
+    assert GeneratedCertificate.objects.filter(course=course, status="downloadable").count() == 3
+    assert set(CertificateHistory.objects.values_list("source", "actor")) == {("course_generation", staff.pk)}
+    history = CertificateGenerationHistory.objects.get()
+    assert (history.task_id, history.generated_by, history.get_task_name()) == (
+        str(job.pk),
+        staff,
+        "generated",
+    )
+
+
+def test_regeneration_by_status_is_recorded_as_a_regeneration(course, learners, captured_on_commit):
+    GeneratedCertificateFactory(user=learners["pass"][0], course=course, status="notpassing")
+    with captured_on_commit(execute=True):
+        job, _ = course_generation_start(course_run=course, scope="statuses", statuses=["notpassing"])
+    assert GeneratedCertificate.objects.get(user=learners["pass"][0]).status == "downloadable"
+    assert (
+        job.history.is_regeneration
+        and job.history.get_certificate_generation_candidates() == "didn't receive"
+    )
+    assert CertificateHistory.objects.get().source == "course_regeneration"
+
+
+def test_an_empty_run_finishes_at_once(course):
+    job, _ = course_generation_start(course_run=course, scope="all")
+    assert job_summary(job)["state"] == "succeeded"
+
+
+def test_a_second_start_joins_the_unfinished_run(course, learners):
+    first, created = course_generation_start(course_run=course, scope="all", dispatch=False)
+    second, created_again = course_generation_start(
+        course_run=course, scope="statuses", statuses=["notpassing"]
+    )
+    assert created and not created_again and first.pk == second.pk
+
+
+@override_settings(CERTIFICATE_GENERATION_CHUNK_SIZE=2, CERTIFICATE_GENERATION_LEASE_SECONDS=60)
+def test_a_killed_worker_chunk_is_taken_again_after_its_lease_and_the_run_completes(
+    course, learners, captured_on_commit
+):
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    first, second, third = job.chunks.order_by("index")
+    chunk_process(chunk_id=first.pk)
+    # A worker claimed the second chunk and died before committing: claimed, nothing written.
+    CertificateGenerationChunk.objects.filter(pk=second.pk).update(
+        state=JobStates.RUNNING, claimed_at=timezone.now()
+    )
+    assert chunk_process(chunk_id=second.pk) is None  # its lease still holds: nobody else may take it
+    CertificateGenerationChunk.objects.filter(pk=second.pk).update(
+        claimed_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    with captured_on_commit(execute=True):
+        again, created = course_generation_start(course_run=course, scope="all")
+    assert not created and job_summary(again)["state"] == "succeeded"
+    assert GeneratedCertificate.objects.filter(course=course).count() == 3
+    assert CertificateHistory.objects.count() == 3  # nothing written twice
+    assert job_summary(job)["done"] == 6
+
+
+def test_a_redelivered_chunk_message_changes_nothing(course, learners, captured_on_commit):
+    with captured_on_commit(execute=True):
+        job, _ = course_generation_start(course_run=course, scope="all")
+    chunk = job.chunks.get()
+    assert chunk_process(chunk_id=chunk.pk) is None
+    assert CertificateHistory.objects.count() == 3
+
+
+def test_a_chunk_that_fails_is_marked_failed_and_retried_on_resume(
+    course, learners, monkeypatch, captured_on_commit
+):
+    from coursecerts.certificates.services import course_generation
+
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    chunk = job.chunks.get()
+    original = course_generation.decide_and_write
+
+    def boom(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(course_generation, "decide_and_write", boom)
+    with pytest.raises(RuntimeError):
+        chunk_process(chunk_id=chunk.pk)
+    chunk.refresh_from_db()
+    assert chunk.state == JobStates.FAILED and not GeneratedCertificate.objects.exists()
+    monkeypatch.setattr(course_generation, "decide_and_write", original)
+    with captured_on_commit(execute=True):
+        course_generation_start(course_run=course, scope="all")
+    assert job_summary(job)["state"] == "succeeded" and GeneratedCertificate.objects.count() == 3
+
+
+def _chunk_queries(course, count):
+    for i in range(count):
+        learner_in_course(course, username=f"q{count}-{i}", percent=0.9 if i % 2 else 0.1, passed=bool(i % 2))
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    with CaptureQueriesContext(connection) as queries:
+        chunk_process(chunk_id=job.chunks.get().pk)
+    return len(queries)
+
+
+def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size():
+    from tests.factories import CourseRunFactory
+
+    small, large = _chunk_queries(CourseRunFactory(), 5), _chunk_queries(CourseRunFactory(), 60)
+    assert small == large, f"{small} queries for 5 learners, {large} for 60"
+    assert large <= 30
+
+
+def test_unknown_usernames_start_nothing(course):
+    UserFactory(username="known")
+    with pytest.raises(GenerationRequestError):
+        course_generation_start(course_run=course, scope="learners", usernames=["known", "nobody"])
+    assert not CertificateGenerationHistory.objects.exists()
