@@ -1,0 +1,119 @@
+"""Generate (or regenerate by status) the certificates of a whole course run, set-based and in chunks.
+
+With Celery in eager mode (the default, no broker) the chunks run here, one after the other; with a broker
+(CELERY_BROKER_URL) they are queued for the workers and this command follows their progress. Running it again
+for a course whose run was interrupted resumes that run.
+
+Examples:
+
+    coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --dry-run
+    coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP
+    coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --statuses notpassing downloadable
+    coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --scope allowlist
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from coursecerts.certificates.eligibility import Reason
+from coursecerts.certificates.management.course_run import course_run_from_argument
+from coursecerts.certificates.models import GenerationScopes
+from coursecerts.certificates.services.course_generation import (
+    REGENERATION_STATUSES,
+    GenerationRequestError,
+    chunk_process,
+    course_generation_dry_run,
+    course_generation_start,
+    job_summary,
+)
+
+
+class Command(BaseCommand):
+    help = "Generate the certificates of every learner of a course run (or regenerate by status), in chunks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("course_key", help="course run key, e.g. course-v1:Org+Course+Run")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="write nothing; say who would get what, and why"
+        )
+        parser.add_argument(
+            "--statuses", nargs="+", metavar="STATUS", choices=REGENERATION_STATUSES,
+            help="regenerate learners whose certificate has one of these statuses",
+        )  # fmt: skip
+        parser.add_argument(
+            "--scope", choices=[s for s in GenerationScopes.values if s != GenerationScopes.STATUSES],
+            help="who to generate for (default: all enrolled learners without a certificate)",
+        )  # fmt: skip
+        parser.add_argument("--usernames", nargs="+", metavar="USERNAME", help="with --scope learners")
+        parser.add_argument("--no-wait", action="store_true", help="with a broker: queue the run and return")
+
+    def handle(self, *args, **options) -> str:
+        run = course_run_from_argument(options["course_key"])
+        if options["statuses"] and options["scope"]:
+            raise CommandError("Use either --statuses (regeneration) or --scope, not both")
+        scope = GenerationScopes.STATUSES if options["statuses"] else options["scope"] or GenerationScopes.ALL
+        request = {"scope": scope, "usernames": options["usernames"], "statuses": options["statuses"]}
+        try:
+            if options["dry_run"]:
+                return self._dry_run(run, request)
+            return self._run(run, request, wait=not options["no_wait"])
+        except GenerationRequestError as exc:
+            raise CommandError(exc.message) from None
+
+    def _dry_run(self, run, request) -> str:
+        summary = course_generation_dry_run(course_run=run, **request)
+        self.stdout.write(f"[DRY RUN] {run.id}: {summary['total']} learners; nothing was written.")
+        self._print_tally(summary)
+        return ""
+
+    def _run(self, run, request, *, wait: bool) -> str:
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        job, created = course_generation_start(course_run=run, dispatch=not eager, **request)
+        verb = "Started" if created else "Resuming the unfinished run"
+        self.stdout.write(
+            f"{verb} {job.pk} for {run.id}: {job.total} learners in {job.chunks.count()} chunks."
+        )
+        if eager:
+            self._run_here(job)
+        elif not wait:
+            return str(job.pk)
+        else:
+            self._follow(job)
+        summary = job_summary(job)
+        self.stdout.write(f"{summary['state']}: {summary['done']}/{summary['total']} learners decided.")
+        if summary["result"]:
+            self._print_tally(summary["result"])
+        return ""
+
+    def _run_here(self, job) -> None:
+        with tqdm(
+            total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr
+        ) as bar:
+            for chunk in job.chunks.exclude(state="succeeded").order_by("index"):
+                if chunk_process(chunk_id=chunk.pk) is not None:
+                    bar.update(len(chunk.user_ids))
+
+    def _follow(self, job) -> None:
+        with tqdm(
+            total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr
+        ) as bar:
+            while True:
+                summary = job_summary(job)
+                bar.update(summary["done"] - bar.n)
+                if summary["state"] in ("succeeded", "failed"):
+                    return
+                time.sleep(0.5)
+
+    def _print_tally(self, tally: dict) -> None:
+        self.stdout.write("Outcomes:")
+        for outcome, count in sorted(tally["outcomes"].items(), key=lambda item: -item[1]):
+            self.stdout.write(f"  {outcome:<28}{count:>8}")
+        if tally["reasons"]:
+            self.stdout.write("Learners without a downloadable certificate, by reason:")
+            for reason, count in sorted(tally["reasons"].items(), key=lambda item: -item[1]):
+                self.stdout.write(f"  {Reason(reason).label:<48}{count:>8}")

@@ -1,0 +1,54 @@
+"""Reconciliation: compare what the rules say with what is stored, for a whole run (issue 5).
+
+Two kinds of mismatch: learners the rules would give a downloadable certificate who do not hold one (missed
+events, generation switched off at the time...), and downloadable certificates whose learner the rules would no
+longer give one (a grade or mode changed without a trigger). The first kind can be fixed by writing the
+certificates; the second is only reported, since revoking is a decision for the course team."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db import transaction
+
+from coursecerts.certificates import selectors
+from coursecerts.certificates.eligibility import Policy, decide
+from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
+from coursecerts.certificates.services.course_generation import _chunks, chunk_size, decide_and_write
+from coursecerts.enrollments.models import CourseEnrollment
+
+
+def course_reconcile(*, course_run, fix: bool = False, actor=None) -> dict:
+    """Report (and with fix=True, issue) missing certificates and report unearned ones, chunk by chunk."""
+    policy = Policy.from_settings()
+    ids = list(
+        CourseEnrollment.objects.filter(course=course_run)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    missing, unearned, fixed = [], [], 0
+    for chunk in _chunks(ids, chunk_size()):
+        rows = selectors.course_learner_facts(course_run=course_run, user_ids=chunk)
+        to_fix = []
+        for user, facts, certificate in rows:
+            has_valid = certificate is not None and certificate.status == CertificateStatuses.DOWNLOADABLE
+            decision = decide(facts, policy)
+            if decision.eligible and not has_valid:
+                missing.append(
+                    {"username": user.username, "status": certificate.status if certificate else None}
+                )
+                to_fix.append(user.pk)
+            elif has_valid:
+                fresh = decide(replace(facts, certificate_status=None, certificate_mode=None), policy)
+                if not fresh.eligible:
+                    unearned.append({"username": user.username, "reason": fresh.reason.value})
+        if fix and to_fix:
+            fixed += _issue(course_run, to_fix, actor)
+    return {"checked": len(ids), "missing": missing, "unearned": unearned, "fixed": fixed}
+
+
+@transaction.atomic
+def _issue(course_run, user_ids, actor) -> int:
+    list(GeneratedCertificate.objects.select_for_update().filter(course=course_run, user_id__in=user_ids))
+    rows = selectors.course_learner_facts(course_run=course_run, user_ids=user_ids)
+    return decide_and_write(course_run=course_run, rows=rows, source="reconcile", actor=actor).changed

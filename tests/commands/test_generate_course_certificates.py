@@ -1,0 +1,63 @@
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from coursecerts.certificates.models import CertificateGenerationJob, GeneratedCertificate
+from tests.factories import GeneratedCertificateFactory, learner_in_course
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("generate_course_certificates", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def learners(course):
+    return [
+        learner_in_course(course, username="p1"),
+        learner_in_course(course, username="f1", percent=0.1, passed=False),
+    ]
+
+
+def test_it_generates_the_course_with_a_progress_bar_and_a_summary(course, learners):
+    out, err = run(str(course.id))
+    assert "2 learners in 1 chunks" in out and "succeeded: 2/2 learners decided." in out
+    assert "downloadable" in out and "Grade below the passing mark" in out
+    assert "Generating" in err and "100%" in err
+    assert GeneratedCertificate.objects.get().user.username == "p1"
+
+
+def test_a_dry_run_writes_nothing(course, learners):
+    out, _ = run(str(course.id), "--dry-run")
+    assert out.startswith("[DRY RUN]") and "downloadable" in out
+    assert not GeneratedCertificate.objects.exists() and not CertificateGenerationJob.objects.exists()
+
+
+def test_regenerate_by_status(course, learners):
+    GeneratedCertificateFactory(user=learners[0], course=course, status="notpassing")
+    run(str(course.id), "--statuses", "notpassing")
+    assert GeneratedCertificate.objects.get().status == "downloadable"
+    assert CertificateGenerationJob.objects.get().history.is_regeneration
+
+
+@pytest.mark.parametrize("args, message", [
+    (["not-a-key"], "is not a valid course key"),
+    (["course-v1:edX+Nope+2026"], "Course run course-v1:edX+Nope+2026 does not exist"),
+    (["{course}", "--scope", "learners"], "Name at least one learner"),
+    (["{course}", "--scope", "learners", "--usernames", "ghost"], "Unknown learners: ghost"),
+    (["{course}", "--statuses", "notpassing", "--scope", "all"], "either --statuses"),
+])  # fmt: skip
+def test_bad_input_is_a_clear_error_and_changes_nothing(course, learners, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run(*[a.format(course=course.id) for a in args])
+    assert not GeneratedCertificate.objects.exists() and not CertificateGenerationJob.objects.exists()
+
+
+def test_an_unknown_status_is_refused_by_the_parser(course):
+    with pytest.raises(CommandError, match="invalid choice"):
+        run(str(course.id), "--statuses", "unavailable")
