@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from opaque_keys import InvalidKeyError
 
 from coursecerts.common.admin import CourseKeyAdminMixin, adopt
@@ -40,6 +42,35 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     course_key_search_fields = ("id",)
     search_help_text = "Course key (or part of it) or name."
     inlines = [CourseModeInline]
+    actions = ["generate_certificates", "generate_certificates_dry_run"]
+
+    @admin.action(description="Generate certificates (all learners without one)", permissions=["change"])
+    def generate_certificates(self, request, queryset):
+        from coursecerts.certificates.services.course_generation import course_generation_start
+
+        for run in queryset:
+            job, created = course_generation_start(course_run=run, scope="all", requested_by=request.user)
+            verb = "Started" if created else "Resumed"
+            link = reverse("admin:certificates_certificategenerationjob_change", args=[job.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '{} generation for {}: <a href="{}">{} learners</a>.', verb, run.id, link, job.total
+                ),
+            )
+
+    @admin.action(description="Dry run: who would get a certificate, and why not", permissions=["view"])
+    def generate_certificates_dry_run(self, request, queryset):
+        from coursecerts.certificates.eligibility import Reason
+        from coursecerts.certificates.services.course_generation import course_generation_dry_run
+
+        for run in queryset:
+            summary = course_generation_dry_run(course_run=run, scope="all")
+            outcomes = ", ".join(f"{name} {count}" for name, count in summary["outcomes"].items())
+            reasons = ", ".join(
+                f"{Reason(name).label}: {count}" for name, count in summary["reasons"].items()
+            )
+            self.message_user(request, f"{run.id}: {summary['total']} learners: {outcomes}. {reasons}")
 
     def get_readonly_fields(self, request, obj=None):
         return ("id",) if obj else ()
