@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "coursecerts.common",
     "coursecerts.courses",
     "coursecerts.learners",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "coursecerts.grades",
     "coursecerts.verify_student",
     "coursecerts.certificates",
+    "coursecerts.api",
 ]
 
 MIDDLEWARE = [
@@ -179,9 +181,37 @@ LOGGING = {
 LOGGING["formatters"]["event"] = {"format": "%(message)s"}
 
 REST_FRAMEWORK = {
+    # Bearer first: its WWW-Authenticate header is what makes a request without credentials answer 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coursecerts.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "coursecerts.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "coursecerts.api.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "URL_FORMAT_OVERRIDE": None,  # ?format= belongs to the report endpoint (csv|json), not to DRF
+}
+
+# --- API (coursecerts.api) ------------------------------------------------------------------------------
+# Per-client rate limits (DRF rate syntax: N/second|minute|hour|day; empty: no limit), kept in the default cache.
+API_THROTTLE_VERIFY = env_str("API_THROTTLE_VERIFY", "60/minute")
+API_THROTTLE_V0_LIST = env_str("API_THROTTLE_V0_LIST", "120/minute")
+for _name in ("API_THROTTLE_VERIFY", "API_THROTTLE_V0_LIST"):
+    _rate = globals()[_name]
+    if _rate and not __import__("re").fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_name}={_rate!r} is not a rate such as 60/minute (or empty for none)")
+# The largest import file accepted (bytes); 100,000 rows take about 6 MB.
+API_IMPORT_MAX_BYTES = env_int("API_IMPORT_MAX_BYTES", 64 * 1024 * 1024, minimum=1)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "coursecerts API",
+    "DESCRIPTION": (
+        "Open edX Certificates API v0 (same URLs, fields, errors and permissions) and coursecerts v1: data in, "
+        "course-team operations, public verification. Authenticate with `Authorization: Bearer <token>` "
+        "(`coursecerts create_api_token <username>`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CourseModeEnum": "coursecerts.courses.models.CourseModes"},
 }

@@ -106,9 +106,9 @@ def course_learner_facts(
         )
     )
     beta = set(
-        CourseAccessRole.objects.filter(course=course_run, role=CourseRoles.BETA_TESTER, user_id__in=ids).values_list(
-            "user_id", flat=True
-        )
+        CourseAccessRole.objects.filter(
+            course=course_run, role=CourseRoles.BETA_TESTER, user_id__in=ids
+        ).values_list("user_id", flat=True)
     )
     now = timezone.now()
     verified = {v.user_id for v in IdVerification.objects.filter(user_id__in=ids) if v.is_verified(now)}
@@ -119,7 +119,11 @@ def course_learner_facts(
     )
     rows = []
     for enrollment in enrollments:
-        uid, grade, certificate = enrollment.user_id, grades.get(enrollment.user_id), by_user.get(enrollment.user_id)
+        uid, grade, certificate = (
+            enrollment.user_id,
+            grades.get(enrollment.user_id),
+            by_user.get(enrollment.user_id),
+        )
         facts = LearnerFacts(
             enrollment_mode=enrollment.mode,
             is_allowlisted=uid in allowlisted,
@@ -135,3 +139,31 @@ def course_learner_facts(
         )
         rows.append((enrollment.user, facts, certificate))
     return rows
+
+
+# --- API reads (issue 4) -----------------------------------------------------------------------------------
+
+# Open edX's `eligible_certificates` manager: audit-track rows are invisible to the v0 API and reports.
+_AUDIT_STATUSES = ("audit_passing", "audit_notpassing")
+
+
+def certificate_get_eligible(*, username: str, course_key) -> GeneratedCertificate | None:
+    """The learner's certificate in the run, unless it is an audit-track row (Open edX v0 detail lookup)."""
+    return (
+        GeneratedCertificate.objects.exclude(status__in=_AUDIT_STATUSES)
+        .select_related("user", "course", "course__certificate_configuration")
+        .filter(user__username=username, course_id=course_key)
+        .first()
+    )
+
+
+def certificate_list_passing_for_user(*, username: str) -> list[GeneratedCertificate]:
+    """The learner's passing certificates (downloadable, generating) with their runs and configurations,
+    oldest first (Open edX v0 list, before its display filters)."""
+    from coursecerts.certificates.models import PASSED_STATUSES
+
+    return list(
+        GeneratedCertificate.objects.filter(user__username=username, status__in=PASSED_STATUSES)
+        .select_related("user", "course", "course__organization", "course__certificate_configuration")
+        .order_by("created_date", "pk")
+    )

@@ -58,3 +58,28 @@ def course_role_set(*, user, course_run, role: str) -> CourseAccessRole:
 def course_role_remove(*, user, course_run, role: str) -> bool:
     deleted, _ = CourseAccessRole.objects.filter(user=user, course=course_run, role=role).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def organization_get_or_create(*, short_name: str) -> Organization:
+    """The organisation with this short name; a new one (named after it) when there is none. Unlike
+    organization_upsert, an existing organisation's name is left alone."""
+    organization, _ = Organization.objects.get_or_create(short_name=short_name, defaults={"name": short_name})
+    return organization
+
+
+@transaction.atomic
+def course_role_put(*, user, course_run, role: str) -> tuple[CourseAccessRole, bool]:
+    """Make `role` the learner's one role in the run (the API's PUT of a role). Returns (role, created)."""
+    access = CourseAccessRole(user=user, course=course_run, role=role)
+    access.full_clean(validate_unique=False, validate_constraints=False)
+    CourseAccessRole.objects.filter(user=user, course=course_run).exclude(role=role).delete()
+    access, created = CourseAccessRole.objects.get_or_create(user=user, course=course_run, role=role)
+    return access, created
+
+
+@transaction.atomic
+def course_roles_remove(*, user, course_run) -> bool:
+    """Remove every role the user has in the run. Returns False when there was none."""
+    deleted, _ = CourseAccessRole.objects.filter(user=user, course=course_run).delete()
+    return bool(deleted)

@@ -66,3 +66,70 @@ def allowlist_entry_remove(*, user, course_run, actor=None) -> bool:
     entry.delete()
     log.info("%s removed from the allowlist of %s by %s", user.username, course_run.id, actor)
     return True
+
+
+@transaction.atomic
+def allowlist_entry_put(
+    *, user, course_run, notes: str = "", actor=None
+) -> tuple[CertificateAllowlist, bool]:
+    """The API's idempotent PUT: put the learner on the allowlist (with allowlist_entry_create's checks), or,
+    when they already are, only replace the notes. Returns (entry, created)."""
+    entry = selectors.allowlist_entry_get(user=user, course_run=course_run)
+    if entry is not None and entry.allowlist:
+        if entry.notes != notes:
+            entry.notes = notes
+            entry.save(update_fields=["notes", "modified"])
+        return entry, False
+    return allowlist_entry_create(user=user, course_run=course_run, notes=notes, actor=actor), True
+
+
+# The Open edX bulk answer's row-error kinds, in its order.
+BULK_ROW_ERROR_KINDS = (
+    "data_format_error",
+    "user_not_exist",
+    "user_already_allowlisted",
+    "user_not_enrolled",
+    "user_on_certificate_invalidation_list",
+)
+
+
+def allowlist_bulk_add(*, course_run, rows: list[list[str]], actor=None) -> dict:
+    """Add the learners of CSV rows (username or email, notes) to the allowlist, as Open edX's
+    generate_bulk_certificate_exceptions: rows of exactly two columns (blank rows skipped), checked in the order
+    exists, invalidated, already allowlisted, enrolled; each good row is added in its own transaction.
+    Returns {"row_errors": {kind: [...]}, "success": [...]} with entries 'user "<x>" in row# <n>'."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    row_errors = {kind: [] for kind in BULK_ROW_ERROR_KINDS}
+    success = []
+    User = get_user_model()
+    for number, row in enumerate(rows, start=1):
+        if len(row) != 2:
+            if row:
+                row_errors["data_format_error"].append(f'user "{row[0]}" in row# {number}')
+            continue
+        identifier, notes = row[0].strip(), row[1]
+        user = User.objects.filter(username=identifier).first() or (
+            User.objects.filter(Q(email=identifier) & ~Q(email="")).order_by("pk").first()
+        )
+        kind = _bulk_row_problem(user, course_run)
+        if kind:
+            row_errors[kind].append(f'user "{user.username if user else identifier}" in row# {number}')
+            continue
+        allowlist_entry_create(user=user, course_run=course_run, notes=notes, actor=actor)
+        success.append(f'user "{user.username}" in row# {number}')
+    return {"row_errors": row_errors, "success": success}
+
+
+def _bulk_row_problem(user, course_run) -> str | None:
+    if user is None:
+        return "user_not_exist"
+    if selectors.has_certificate_invalidation(user=user, course_run=course_run):
+        return "user_on_certificate_invalidation_list"
+    if selectors.is_on_allowlist(user=user, course_run=course_run):
+        return "user_already_allowlisted"
+    enrollment = selectors.enrollment_get(user=user, course_run=course_run)
+    if enrollment is None or not enrollment.is_active:
+        return "user_not_enrolled"
+    return None

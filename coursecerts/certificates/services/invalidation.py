@@ -79,3 +79,20 @@ def certificate_invalidate_for_exam(*, user, course_run, source: str = "exam_eve
         return False
     certificate_invalidate(certificate=certificate, source=source)
     return True
+
+
+@transaction.atomic
+def certificate_invalidation_put(
+    *, certificate: GeneratedCertificate, invalidated_by, notes: str = ""
+) -> tuple[CertificateInvalidation, bool]:
+    """The API's idempotent PUT: invalidate (with certificate_invalidation_create's checks), or, when the
+    certificate is already invalidated, only replace the notes. Returns (invalidation, created)."""
+    active = selectors.invalidation_get_active(certificate=certificate)
+    if active is not None:
+        if active.notes != notes:
+            active.notes = notes
+            active.save(update_fields=["notes", "modified"])
+        return active, False
+    return certificate_invalidation_create(
+        certificate=certificate, invalidated_by=invalidated_by, notes=notes
+    ), True

@@ -1,0 +1,71 @@
+"""OpenAPI helpers: the one error shape and the answers each view documents."""
+
+from __future__ import annotations
+
+from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    error_code = serializers.CharField(help_text="Machine-readable reason, e.g. course_not_found.")
+    detail = serializers.CharField(help_text="The reason, for people.")
+    errors = serializers.DictField(
+        required=False,
+        child=serializers.JSONField(),
+        help_text="400 only: each bad field with the reasons (nested like the input).",
+    )
+
+
+V0ErrorSerializer = inline_serializer(
+    "OpenEdxV0Error",
+    fields={
+        "error_code": serializers.ChoiceField(
+            choices=[
+                "course_id_not_valid",
+                "no_certificate_for_user",
+                "no_certificate_configuration_for_course",
+            ]
+        )
+    },
+)
+
+_DESCRIPTIONS = {
+    400: "Invalid input: `errors` names each bad field.",
+    401: "No credentials, or a bad or revoked token.",
+    403: "Authenticated, but not allowed to do this (the reason is in `detail`).",
+    404: "The named course, learner or certificate does not exist.",
+    409: "Refused by the certificate rules (Open edX dashboard preconditions); the reason is in `detail`.",
+    429: "Too many requests from this client; retry after the Retry-After header's seconds.",
+}
+
+
+def errors(*codes: int) -> dict:
+    """`responses` entries for these error statuses, all in the one error shape."""
+    return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in codes}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "coursecerts.api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from `coursecerts create_api_token <username>`.",
+        }
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Component names from the view: LearnerPutApi.InputSerializer becomes LearnerPutInput."""
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        serializer_class = type(getattr(serializer, "child", serializer))
+        qualname = serializer_class.__qualname__
+        if "." in qualname and not name.startswith(("Paginated", "OpenEdx")):
+            parts = [part.removesuffix("Serializer").removesuffix("Api") for part in qualname.split(".")]
+            name = "".join(parts)
+        return name

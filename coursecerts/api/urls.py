@@ -1,0 +1,76 @@
+"""The API's URLs, included once from coursecerts/urls.py:
+
+- /api/certificates/v0/...  Open edX Certificates API v0 (namespace certificates_api:v0)
+- /api/v1/...               coursecerts' own API (namespace api_v1)
+- /api/schema/, /api/docs/  OpenAPI 3 schema and its docs page
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from coursecerts.api.v1 import course_team, data_in, imports, reports, verification
+from coursecerts.api.views import api_not_found
+
+COURSE = "courses/<str:course_key>"
+
+v1_patterns = [
+    # data in
+    path(COURSE, data_in.CourseRunPutApi.as_view(), name="course"),
+    path(
+        f"{COURSE}/certificate-configuration",
+        data_in.CertificateConfigurationPutApi.as_view(),
+        name="certificate-configuration",
+    ),
+    path("learners/<str:username>", data_in.LearnerPutApi.as_view(), name="learner"),
+    path(
+        "learners/<str:username>/id-verification",
+        data_in.IdVerificationPutApi.as_view(),
+        name="id-verification",
+    ),
+    path(f"{COURSE}/enrollments/<str:username>", data_in.EnrollmentPutApi.as_view(), name="enrollment"),
+    path(f"{COURSE}/grades/<str:username>", data_in.GradePutApi.as_view(), name="grade"),
+    path(f"{COURSE}/roles/<str:username>", data_in.CourseRoleApi.as_view(), name="role"),
+    path(f"{COURSE}/import", imports.CourseImportApi.as_view(), name="import"),
+    # course team
+    path(f"{COURSE}/certificates", course_team.CertificateListApi.as_view(), name="certificate-list"),
+    # Reserved for issue 5 (course-wide generation, written by the lead), not implemented here:
+    #   POST f"{COURSE}/certificates/generate"    name="certificates-generate"
+    #   POST f"{COURSE}/certificates/regenerate"  name="certificates-regenerate"
+    #   GET  "tasks/<str:task_id>"                 name="task"
+    path(f"{COURSE}/allowlist", course_team.AllowlistBulkCreateApi.as_view(), name="allowlist-bulk"),
+    path(
+        f"{COURSE}/allowlist/<str:username>", course_team.AllowlistEntryApi.as_view(), name="allowlist-entry"
+    ),
+    path(
+        f"{COURSE}/invalidations/<str:username>", course_team.InvalidationApi.as_view(), name="invalidation"
+    ),
+    path(
+        f"{COURSE}/generation-history",
+        course_team.GenerationHistoryListApi.as_view(),
+        name="generation-history",
+    ),
+    path(f"{COURSE}/report", reports.CourseReportApi.as_view(), name="report"),
+    path("certificates/<str:verify_uuid>", verification.CertificateVerifyApi.as_view(), name="verify"),
+    path(
+        "certificates/<str:verify_uuid>/history",
+        course_team.CertificateHistoryApi.as_view(),
+        name="certificate-history",
+    ),
+    path(
+        "certificates/<str:verify_uuid>/date-override",
+        course_team.DateOverrideApi.as_view(),
+        name="date-override",
+    ),
+]
+
+urlpatterns = [
+    path(
+        "api/certificates/",
+        include(([path("v0/", include("coursecerts.api.v0.urls"))], "certificates_api")),
+    ),
+    path("api/v1/", include((v1_patterns, "api_v1"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other /api/ URL answers a JSON 404 in the API's error shape (not Django's HTML page).
+    re_path(r"^api/", api_not_found),
+]

@@ -1,0 +1,441 @@
+"""Bulk import of a run's learners (the API's POST .../import): username, email, name, mode, is_active, percent,
+passed. The whole file is validated first; if any row is bad nothing is written. Otherwise all rows are written
+in one transaction with set-based queries (a few queries per 5,000 rows, bulk inserts and updates), and the
+triggers the per-row services would fire are decided in bulk:
+
+- a grade that became passing queues generation (when AUTO_CERTIFICATE_GENERATION is on, unless the learner's
+  certificate already passes), as COURSE_GRADE_NOW_PASSED;
+- an existing enrollment moved to an eligible mode queues generation, as ENROLLMENT_TRACK_UPDATED;
+- a grade that went from passing to failing marks a passing certificate notpassing (allowlisted learners keep
+  theirs), as COURSE_GRADE_NOW_FAILED, inside the transaction.
+
+Generation is queued after commit, in chunks, as Celery tasks (coursecerts.enrollments.tasks).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from coursecerts.certificates.eligibility import Policy, is_mode_eligible
+from coursecerts.certificates.models import PASSED_STATUSES, CertificateAllowlist, GeneratedCertificate
+from coursecerts.certificates.services import certificate_mark_notpassing
+from coursecerts.certificates.services.generation import format_grade
+from coursecerts.courses.models import CourseModes, CourseRun
+from coursecerts.enrollments.models import CourseEnrollment
+from coursecerts.grades.models import PersistentCourseGrade
+from coursecerts.learners.models import LearnerProfile
+
+COLUMNS = ("username", "email", "name", "mode", "is_active", "percent", "passed")
+REQUIRED_COLUMNS = ("username", "mode")
+CHUNK = 5000
+GENERATION_CHUNK = 500
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    number: int
+    username: str
+    email: str
+    name: str
+    mode: str
+    is_active: bool
+    percent: float | None
+    passed: bool | None
+
+
+@dataclass
+class RosterErrors(Exception):
+    """The file is refused: `general` problems with the file, and each bad row with its number and reasons."""
+
+    general: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RosterImport:
+    rows: int = 0
+    created: int = 0  # rows whose enrollment is new
+    updated: int = 0  # rows that changed an existing enrollment, grade, or the learner
+    unchanged: int = 0
+    learners_created: int = 0
+    generation_queued: int = 0
+    certificates_marked_notpassing: int = 0
+
+
+# --- parsing and validation -------------------------------------------------------------------------------
+
+
+def roster_parse(text: str, *, file_format: str) -> list[RosterRow]:
+    """Parse and validate a whole file ("csv" with a header row, or "jsonl": one JSON object a line). Raises
+    RosterErrors listing every problem; row numbers are the file's line numbers (a CSV's header is line 1)."""
+    records = _csv_records(text) if file_format == "csv" else _jsonl_records(text)
+    errors = RosterErrors()
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    for number, record in records:
+        if isinstance(record, str):
+            (errors.general if number == 0 else errors.rows).append(
+                record if number == 0 else {"row": number, "errors": {"row": [record]}}
+            )
+            continue
+        row, problems = _row(number, record)
+        if row is not None and row.username in seen:
+            problems["username"] = [f"{row.username} is also on row {seen[row.username]}."]
+        if problems:
+            errors.rows.append({"row": number, "errors": problems})
+        else:
+            seen[row.username] = number
+            rows.append(row)
+    if not rows and not errors.rows and not errors.general:
+        errors.general.append("The file has no rows.")
+    if errors.general or errors.rows:
+        raise errors
+    return rows
+
+
+def _csv_records(text: str) -> Iterable[tuple[int, dict | str]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [column.strip() for column in header]
+        problem = _header_problem(header)
+        if problem:
+            yield 0, problem
+            return
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                yield reader.line_num, f"Expected {len(header)} columns, found {len(values)}."
+                continue
+            yield reader.line_num, dict(zip(header, values, strict=True))
+    except csv.Error as exc:
+        yield 0, f"The CSV cannot be read: {exc}."
+
+
+def _header_problem(header: list[str]) -> str | None:
+    unknown = [column for column in header if column not in COLUMNS]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if unknown or missing or len(set(header)) != len(header):
+        return (
+            f"The header must name columns from {', '.join(COLUMNS)} (username and mode required, each once); "
+            f"unknown: {', '.join(unknown) or 'none'}; missing: {', '.join(missing) or 'none'}."
+        )
+    return None
+
+
+def _jsonl_records(text: str) -> Iterable[tuple[int, dict | str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield number, f"Not a JSON object: {exc}."
+            continue
+        if not isinstance(record, dict):
+            yield number, "Not a JSON object."
+            continue
+        unknown = sorted(set(record) - set(COLUMNS))
+        if unknown:
+            yield number, f"Unknown fields: {', '.join(unknown)}."
+            continue
+        yield number, record
+
+
+def _row(number: int, record: dict) -> tuple[RosterRow | None, dict[str, list[str]]]:
+    problems: dict[str, list[str]] = {}
+
+    def check(name, parse, default):
+        value = record.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            return parse(value)
+        except (ValueError, TypeError, ValidationError) as exc:
+            problems[name] = [exc.messages[0] if isinstance(exc, ValidationError) else str(exc)]
+            return default
+
+    username = check("username", _username, None)
+    if username is None and "username" not in problems:
+        problems["username"] = ["Required."]
+    mode = check("mode", _mode, None)
+    if mode is None and "mode" not in problems:
+        problems["mode"] = ["Required."]
+    email = check("email", _email, "")
+    name = check("name", _name, "")
+    is_active = check("is_active", _bool, True)
+    percent = check("percent", _percent, None)
+    passed = check("passed", _bool, None)
+    if (percent is None) != (passed is None) and not {"percent", "passed"} & set(problems):
+        missing = "passed" if passed is None else "percent"
+        problems[missing] = ["percent and passed go together: give both or neither."]
+    if problems:
+        return None, problems
+    return RosterRow(number, username, email, name, mode, is_active, percent, passed), problems
+
+
+def _username(value) -> str:
+    value = _text(value).strip()
+    if len(value) > 150:
+        raise ValueError("At most 150 characters.")
+    UnicodeUsernameValidator()(value)
+    return value
+
+
+def _email(value) -> str:
+    value = _text(value).strip()
+    validate_email(value)
+    return value
+
+
+def _name(value) -> str:
+    value = _text(value).strip()
+    if len(value) > 255:
+        raise ValueError("At most 255 characters.")
+    return value
+
+
+def _mode(value) -> str:
+    value = _text(value).strip()
+    if value not in CourseModes.values:
+        raise ValueError(f"{value!r} is not a mode; use one of {', '.join(CourseModes.values)}.")
+    return value
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("Must be true or false.")
+
+
+def _percent(value) -> float:
+    if isinstance(value, bool):
+        raise ValueError("Must be a number between 0 and 1.")
+    number = float(value) if isinstance(value, int | float) else float(_text(value).strip())
+    if math.isnan(number) or not 0 <= number <= 1:
+        raise ValueError("Must be a number between 0 and 1.")
+    return number
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError("Must be a string.")
+    return value
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+
+def roster_import(*, course_run: CourseRun, rows: list[RosterRow]) -> RosterImport:
+    """Write validated rows in one transaction; queue the generation they trigger after commit."""
+    result = RosterImport(rows=len(rows))
+    generation: dict[str, set[int]] = {"grade_passed": set(), "enrollment_track_updated": set()}
+    with transaction.atomic():
+        user_ids, changed_learners = _learners(rows, result)
+        enrollment_changes, track_updated = _enrollments(course_run, rows, user_ids)
+        grade_changes, now_passing, now_failing = _grades(course_run, rows, user_ids)
+        generation["enrollment_track_updated"] = track_updated
+        generation["grade_passed"] = _needs_generation(course_run, now_passing)
+        result.certificates_marked_notpassing = _revoke_failing(course_run, now_failing, user_ids, rows)
+        for row in rows:
+            user_id = user_ids[row.username]
+            if user_id in enrollment_changes["created"]:
+                result.created += 1
+            elif user_id in changed_learners | enrollment_changes["updated"] | grade_changes:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        queued = set()
+        for source, ids in generation.items():
+            ids = sorted(ids - queued)
+            queued.update(ids)
+            _queue_generation(course_run, ids, source)
+        result.generation_queued = len(queued)
+    return result
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _learners(rows: list[RosterRow], result: RosterImport) -> tuple[dict[str, int], set[int]]:
+    """Create missing users and profiles, update changed ones. Returns ({username: id}, changed user ids)."""
+    User = get_user_model()
+    usernames = [row.username for row in rows]
+    existing = {}
+    for chunk in _chunks(usernames):
+        for user in User.objects.filter(username__in=chunk).only("id", "username", "email", "is_active"):
+            existing[user.username] = user
+    new_users = [
+        User(username=row.username, email=row.email, is_active=row.is_active, password=make_password(None))
+        for row in rows
+        if row.username not in existing
+    ]
+    User.objects.bulk_create(new_users, batch_size=1000)
+    result.learners_created = len(new_users)
+    ids = {user.username: user.pk for user in existing.values()}
+    for chunk in _chunks([user.username for user in new_users]):
+        ids.update(User.objects.filter(username__in=chunk).values_list("username", "id"))
+    changed_users = []
+    for row in rows:
+        user = existing.get(row.username)
+        if user is not None and (user.email, user.is_active) != (row.email, row.is_active):
+            user.email, user.is_active = row.email, row.is_active
+            changed_users.append(user)
+    User.objects.bulk_update(changed_users, ["email", "is_active"], batch_size=1000)
+    changed = {user.pk for user in changed_users}
+    changed |= _profiles(rows, ids)
+    return ids, changed
+
+
+def _profiles(rows: list[RosterRow], ids: dict[str, int]) -> set[int]:
+    profiles = {}
+    for chunk in _chunks(list(ids.values())):
+        for profile in LearnerProfile.objects.filter(user_id__in=chunk).only("id", "user_id", "name"):
+            profiles[profile.user_id] = profile
+    new, changed = [], []
+    for row in rows:
+        user_id = ids[row.username]
+        profile = profiles.get(user_id)
+        if profile is None:
+            new.append(LearnerProfile(user_id=user_id, name=row.name))
+        elif profile.name != row.name:
+            profile.name = row.name
+            changed.append(profile)
+    LearnerProfile.objects.bulk_create(new, batch_size=1000)
+    LearnerProfile.objects.bulk_update(changed, ["name", "modified"], batch_size=1000)
+    return {profile.user_id for profile in changed}
+
+
+def _enrollments(course_run, rows, ids) -> tuple[dict[str, set[int]], set[int]]:
+    existing = {
+        e.user_id: e
+        for e in CourseEnrollment.objects.filter(course=course_run).only("id", "user_id", "mode", "is_active")
+    }
+    policy = Policy.from_settings()
+    new, changed, track_updated = [], [], set()
+    for row in rows:
+        user_id = ids[row.username]
+        enrollment = existing.get(user_id)
+        if enrollment is None:
+            new.append(
+                CourseEnrollment(user_id=user_id, course=course_run, mode=row.mode, is_active=row.is_active)
+            )
+            continue
+        if (enrollment.mode, enrollment.is_active) == (row.mode, row.is_active):
+            continue
+        if enrollment.mode != row.mode and is_mode_eligible(row.mode, policy):
+            track_updated.add(user_id)
+        enrollment.mode, enrollment.is_active = row.mode, row.is_active
+        changed.append(enrollment)
+    CourseEnrollment.objects.bulk_create(new, batch_size=1000)
+    CourseEnrollment.objects.bulk_update(changed, ["mode", "is_active", "modified"], batch_size=1000)
+    created = {e.user_id for e in new}
+    return {"created": created, "updated": {e.user_id for e in changed}}, track_updated
+
+
+def _grades(course_run, rows, ids) -> tuple[set[int], set[int], set[int]]:
+    existing = {
+        g.user_id: g
+        for g in PersistentCourseGrade.objects.filter(course=course_run).only(
+            "id", "user_id", "percent_grade", "passed"
+        )
+    }
+    new, changed, now_passing, now_failing = [], [], set(), set()
+    for row in rows:
+        if row.percent is None:
+            continue
+        user_id = ids[row.username]
+        grade = existing.get(user_id)
+        was_passing = bool(grade and grade.passed)
+        if grade is None:
+            new.append(
+                PersistentCourseGrade(
+                    user_id=user_id, course=course_run, percent_grade=row.percent, passed=row.passed
+                )
+            )
+        elif (grade.percent_grade, grade.passed) != (row.percent, row.passed):
+            grade.percent_grade, grade.passed = row.percent, row.passed
+            changed.append(grade)
+        if row.passed and not was_passing:
+            now_passing.add(user_id)
+        elif was_passing and not row.passed:
+            now_failing.add(user_id)
+    PersistentCourseGrade.objects.bulk_create(new, batch_size=1000)
+    PersistentCourseGrade.objects.bulk_update(
+        changed, ["percent_grade", "passed", "modified"], batch_size=1000
+    )
+    return {g.user_id for g in new} | {g.user_id for g in changed}, now_passing, now_failing
+
+
+def _needs_generation(course_run, now_passing: set[int]) -> set[int]:
+    """COURSE_GRADE_NOW_PASSED's receiver, in bulk: generation unless switched off or already passing."""
+    if not settings.AUTO_CERTIFICATE_GENERATION or not now_passing:
+        return set()
+    passing = set(
+        GeneratedCertificate.objects.filter(course=course_run, status__in=PASSED_STATUSES).values_list(
+            "user_id", flat=True
+        )
+    )
+    return now_passing - passing
+
+
+def _revoke_failing(course_run, now_failing: set[int], ids, rows) -> int:
+    """COURSE_GRADE_NOW_FAILED's receiver, in bulk: passing certificates of learners not on the allowlist
+    become notpassing (through the service, one learner at a time: rare, and each needs its history row)."""
+    if not now_failing:
+        return 0
+    allowlisted = set(
+        CertificateAllowlist.objects.filter(course=course_run, allowlist=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    percents = {ids[row.username]: row.percent for row in rows}
+    modes = {ids[row.username]: row.mode for row in rows}
+    certificates = GeneratedCertificate.objects.filter(
+        course=course_run, status__in=PASSED_STATUSES, user_id__in=sorted(now_failing - allowlisted)
+    ).select_related("user", "course")
+    count = 0
+    for certificate in certificates:
+        certificate_mark_notpassing(
+            certificate=certificate,
+            mode=modes[certificate.user_id],
+            grade=format_grade(percents[certificate.user_id]),
+            source="notpassing_signal",
+        )
+        count += 1
+    return count
+
+
+def _queue_generation(course_run, user_ids: list[int], source: str) -> None:
+    from coursecerts.enrollments.tasks import generate_certificates_for_learners
+
+    for chunk in _chunks(user_ids, GENERATION_CHUNK):
+        kwargs = {"course_key": str(course_run.id), "user_ids": chunk, "source": source}
+        transaction.on_commit(
+            lambda kwargs=kwargs: generate_certificates_for_learners.apply_async(kwargs=kwargs)
+        )
