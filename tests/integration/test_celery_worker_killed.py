@@ -1,0 +1,110 @@
+"""A real Celery worker on Redis, against the test database on PostgreSQL: generate a course, kill the worker
+(SIGKILL, the whole process group) half-way, start a new one, resume, and check the result is complete and
+exact: every learner decided once, one certificate and one issue record per certificate, nothing half-written.
+
+Needs PostgreSQL and Redis; .ci/run runs it in its PostgreSQL stage (COURSECERTS_CELERY_INTEGRATION=1)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from coursecerts.certificates.models import CertificateGenerationJob, CertificateHistory, GeneratedCertificate
+from coursecerts.certificates.services.course_generation import course_generation_dry_run
+from tests.factories import CourseRunFactory
+from tests.integration.bulk import bulk_learners
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        os.environ.get("COURSECERTS_CELERY_INTEGRATION") != "1",
+        reason="needs PostgreSQL and Redis: set COURSECERTS_CELERY_INTEGRATION=1 (.ci/run does)",
+    ),
+]
+BIN = Path(sys.executable).parent
+LEARNERS, CHUNK = 20_000, 200
+
+
+def environment(queue: str) -> dict:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "coursecerts.settings",  # the real settings, not the test ones (eager Celery)
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": os.environ.get("COURSECERTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CERTIFICATE_GENERATION_CHUNK_SIZE": str(CHUNK),
+        "CERTIFICATE_GENERATION_LEASE_SECONDS": "3",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def start_worker(env, queue):
+    command = [str(BIN / "celery"), "-A", "coursecerts", "worker", "-Q", queue, "-c", "1", "--loglevel", "WARNING",
+               "--without-gossip", "--without-mingle", "--without-heartbeat", "--prefetch-multiplier", "1"]  # fmt: skip
+    return subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def start_run(env, course_key):
+    command = [str(BIN / "coursecerts"), "generate_course_certificates", course_key, "--no-wait"]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def job():
+    return CertificateGenerationJob.objects.get()
+
+
+def test_a_killed_worker_is_replaced_and_the_run_completes_exactly():
+    if connection.vendor != "postgresql":
+        pytest.fail("this test runs against PostgreSQL (DATABASE_URL=postgres://...)")
+    course = CourseRunFactory()
+    bulk_learners(course, LEARNERS)
+    expected = course_generation_dry_run(course_run=course, scope="all")
+    queue = f"coursecerts-it-{uuid.uuid4().hex[:8]}"
+    env = environment(queue)
+    start_run(env, str(course.id))  # every chunk queued before any worker runs
+    worker = start_worker(env, queue)
+    try:
+        wait_for(lambda: job().done >= 2 * CHUNK, 120, "a few chunks to be written")
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        done_at_kill = job().done
+        assert 0 < done_at_kill < LEARNERS, f"the kill came too late or too early: {done_at_kill}"
+
+        worker = start_worker(env, queue)
+        time.sleep(4)  # the killed worker's leases expire
+        start_run(env, str(course.id))  # resumes: joins the unfinished run and dispatches what is left
+        wait_for(lambda: job().state == "succeeded", 300, "the resumed run to finish")
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+
+    finished = job()
+    assert (finished.done, finished.total) == (LEARNERS, LEARNERS)
+    assert finished.result["outcomes"] == expected["outcomes"]
+    assert not finished.chunks.exclude(state="succeeded").exists()
+    issued = GeneratedCertificate.objects.filter(course=course)
+    assert issued.count() == expected["outcomes"]["downloadable"]
+    assert CertificateHistory.objects.filter(certificate__course=course).count() == issued.count()
+    assert not issued.exclude(status="downloadable").exists()
