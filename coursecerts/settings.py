@@ -153,6 +153,20 @@ CERTIFICATE_GENERATION_CHUNK_SIZE = env_int("CERTIFICATE_GENERATION_CHUNK_SIZE",
 CERTIFICATE_GENERATION_LEASE_SECONDS = env_int("CERTIFICATE_GENERATION_LEASE_SECONDS", 300, minimum=1)
 CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "%B %d, %Y")
 PLATFORM_NAME = env_str("PLATFORM_NAME", "coursecerts")
+# --- web certificates and their PDFs (ADRs 0005, 0006) --------------------------------------------------------
+# The languages the certificate page is translated into; a visitor's language outside them falls back.
+CERTIFICATE_LANGUAGES = env_list("CERTIFICATE_LANGUAGES", ["en", "ar"])
+# Paper of the built-in design's PDF (the page itself prints landscape on A4 and US Letter alike).
+CERTIFICATE_PDF_PAPER = env_choice("CERTIFICATE_PDF_PAPER", "a4", ("a4", "us-letter"))
+# Render the PDF by a task right after issue; otherwise on its first request. Either way it is stored once.
+CERTIFICATE_PDF_ON_ISSUE = env_bool("CERTIFICATE_PDF_ON_ISSUE", False)
+# Folders searched for the certificate fonts (Noto; Debian's fonts-noto-core and fonts-noto-cjk).
+CERTIFICATE_FONT_DIRS = env_list(
+    "CERTIFICATE_FONT_DIRS", ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
+)
+# Serve MEDIA_ROOT (logos, signatures, template assets) at MEDIA_URL from Django itself, as the embedded set-up
+# needs; set false when a proxy or object storage serves them.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # --- logging --------------------------------------------------------------------------------------------
 TRACKING_LOG_FILE = Path(env_str("TRACKING_LOG_FILE", str(VAR_DIR / "tracking.log"))).resolve()

@@ -170,3 +170,11 @@ class CertificateTemplateFactory(factory.django.DjangoModelFactory):
     course_key = factory.Sequence(lambda n: f"course-v1:edX+T{n}+2026")
     mode = "verified"
     is_active = True
+
+
+class CertificateTemplateAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.CertificateTemplateAsset"
+
+    description = factory.Sequence(lambda n: f"Asset {n}")
+    asset_slug = factory.Sequence(lambda n: f"asset-{n}")

@@ -7,4 +7,8 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self):
-        from coursecerts.certificates import handlers  # noqa: F401  (connects the triggers)
+        from coursecerts.certificates import (
+            handlers,  # noqa: F401  (connects the triggers)
+            pdf_tasks,  # noqa: F401  (registers the PDF task)
+        )
+        from coursecerts.certificates.web import checks  # noqa: F401  (registers the system checks)

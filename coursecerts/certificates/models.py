@@ -108,6 +108,15 @@ class GeneratedCertificate(models.Model):
     issued_date = models.DateTimeField(
         null=True, blank=True, help_text="When it last became downloadable; re-saving never moves it."
     )
+    # The template version it was issued with; empty: the built-in default design (ADR 0006).
+    template_version = models.ForeignKey(
+        "certificates.CertificateTemplateVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The template version this certificate was issued with; empty for the built-in design.",
+    )
 
     class Meta:
         ordering = ["course_id", "user_id"]
@@ -371,6 +380,50 @@ class CertificateTemplate(TimeStampedModel):
         return self.name
 
 
+class TemplateVersionStates(models.TextChoices):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired", "Retired (was published)"
+
+
+class CertificateTemplateVersion(models.Model):
+    """One immutable text of a CertificateTemplate (ADR 0006). At most one version of a template is published:
+    the one new certificates are issued with. Certificates keep the version they were issued with, so editing a
+    template never changes them until they are reissued; publishing an older version is a rollback."""
+
+    template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text="Django template HTML, rendered with only its context.")
+    state = models.CharField(
+        max_length=16, choices=TemplateVersionStates.choices, default=TemplateVersionStates.DRAFT
+    )
+    note = models.CharField(max_length=255, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["template_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="templateversion_unique_number"),
+            # The cascade reads the one published version of a template.
+            models.UniqueConstraint(
+                fields=["template"], condition=Q(state="published"), name="templateversion_one_published"
+            ),
+            models.CheckConstraint(
+                name="templateversion_state_valid", condition=Q(state__in=TemplateVersionStates.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template} v{self.number} ({self.state})"
+
+
 def template_asset_path(instance, filename):
     return f"certificate_template_assets/{instance.pk}/{filename}"
 
@@ -444,7 +497,9 @@ class CertificateGenerationJob(TimeStampedModel):
     course = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="+", db_column="course_id")
     scope = models.CharField(max_length=32, choices=GenerationScopes.choices)
     task_input = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=16, choices=JobStates.choices, default=JobStates.PENDING, db_index=True)
+    state = models.CharField(
+        max_length=16, choices=JobStates.choices, default=JobStates.PENDING, db_index=True
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Q
 from django.utils import timezone
 
 from coursecerts.certificates.eligibility import LearnerFacts
@@ -13,7 +16,8 @@ from coursecerts.certificates.models import (
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.grades.models import PersistentCourseGrade
-from coursecerts.verify_student.models import IdVerification
+from coursecerts.learners.models import certificate_name
+from coursecerts.verify_student.models import IdVerification, IdVerificationStatus
 
 
 def certificate_get(*, user, course_run) -> GeneratedCertificate | None:
@@ -83,62 +87,94 @@ def learner_certificate_name(user) -> str:
     return user.get_full_name()
 
 
+@dataclass(frozen=True)
+class LearnerRef:
+    """A learner as the set-based readers return them: enough to decide, write and report, without loading
+    user and profile models."""
+
+    pk: int
+    username: str
+    email: str
+    name: str  # the name a certificate prints
+
+
 def course_learner_facts(
-    *, course_run: CourseRun, user_ids=None, for_update: bool = False
-) -> list[tuple[object, LearnerFacts, GeneratedCertificate | None]]:
-    """(user, facts, certificate) for every learner enrolled in a run, or for `user_ids` among them, in a fixed
-    number of queries whatever the count: the set-based twin of learner_facts_get. Learners with no enrollment
-    row are not listed (they have nothing to decide). With for_update, the certificates are row-locked."""
-    enrollments = CourseEnrollment.objects.filter(course=course_run).select_related("user__profile")
+    *, course_run: CourseRun, user_ids=None
+) -> list[tuple[LearnerRef, LearnerFacts, GeneratedCertificate | None]]:
+    """(learner, facts, certificate) for every learner enrolled in a run (inactive enrollments too), or for
+    `user_ids` among them, ordered by user id, in a fixed number of queries whatever the count: the set-based
+    twin of learner_facts_get. Users with no enrollment in the run are not listed."""
+    enrollments = CourseEnrollment.objects.filter(course=course_run)
     certificates = GeneratedCertificate.objects.filter(course=course_run)
+    related = {"course": course_run}
     if user_ids is not None:
-        enrollments = enrollments.filter(user_id__in=user_ids)
-        certificates = certificates.filter(user_id__in=user_ids)
-    if for_update:
-        certificates = certificates.select_for_update()
-    enrollments = list(enrollments)
-    ids = [e.user_id for e in enrollments]
+        enrollments, certificates = (
+            enrollments.filter(user_id__in=user_ids),
+            certificates.filter(user_id__in=user_ids),
+        )
+        related["user_id__in"] = user_ids
+    learners = list(
+        enrollments.order_by("user_id").values_list(
+            "user_id", "mode", "user__username", "user__email", "user__first_name", "user__last_name",
+            "user__profile__name", "user__profile__verified_name", "user__profile__use_verified_name_for_certificates",
+        )
+    )  # fmt: skip
     by_user = {c.user_id: c for c in certificates}
-    grades = {g.user_id: g for g in PersistentCourseGrade.objects.filter(course=course_run, user_id__in=ids)}
+    grades = {
+        uid: (percent, passed)
+        for uid, percent, passed in PersistentCourseGrade.objects.filter(**related).values_list(
+            "user_id", "percent_grade", "passed"
+        )
+    }
     allowlisted = set(
-        CertificateAllowlist.objects.filter(course=course_run, allowlist=True, user_id__in=ids).values_list(
+        CertificateAllowlist.objects.filter(allowlist=True, **related).values_list("user_id", flat=True)
+    )
+    beta = set(
+        CourseAccessRole.objects.filter(role=CourseRoles.BETA_TESTER, **related).values_list(
             "user_id", flat=True
         )
     )
-    beta = set(
-        CourseAccessRole.objects.filter(
-            course=course_run, role=CourseRoles.BETA_TESTER, user_id__in=ids
-        ).values_list("user_id", flat=True)
-    )
-    now = timezone.now()
-    verified = {v.user_id for v in IdVerification.objects.filter(user_id__in=ids) if v.is_verified(now)}
     invalidated = set(
         CertificateInvalidation.objects.filter(
-            active=True, generated_certificate__course=course_run, generated_certificate__user_id__in=ids
+            active=True, generated_certificate__in=certificates
         ).values_list("generated_certificate__user_id", flat=True)
     )
+    verified = _id_verified_user_ids(course_run, user_ids)
     rows = []
-    for enrollment in enrollments:
-        uid, grade, certificate = (
-            enrollment.user_id,
-            grades.get(enrollment.user_id),
-            by_user.get(enrollment.user_id),
+    for uid, mode, username, email, first, last, name, verified_name, use_verified in learners:
+        grade, certificate = grades.get(uid), by_user.get(uid)
+        printed = (
+            certificate_name(name, verified_name, use_verified)
+            if name is not None
+            else f"{first} {last}".strip()
         )
         facts = LearnerFacts(
-            enrollment_mode=enrollment.mode,
+            enrollment_mode=mode,
             is_allowlisted=uid in allowlisted,
-            grade_passed=grade.passed if grade else None,
-            grade_percent=grade.percent_grade if grade else None,
+            grade_passed=grade[1] if grade else None,
+            grade_percent=grade[0] if grade else None,
             is_beta_tester=uid in beta,
             is_id_verified=uid in verified,
-            has_active_invalidation=certificate is not None and uid in invalidated,
+            has_active_invalidation=uid in invalidated,
             certificate_status=certificate.status if certificate else None,
             certificate_mode=certificate.mode if certificate else None,
             is_ccx=course_run.is_ccx,
             cert_html_view_enabled=course_run.cert_html_view_enabled,
         )
-        rows.append((enrollment.user, facts, certificate))
+        rows.append((LearnerRef(uid, username, email, printed), facts, certificate))
     return rows
+
+
+def _id_verified_user_ids(course_run, user_ids) -> set[int]:
+    now = timezone.now()
+    verifications = IdVerification.objects.filter(status=IdVerificationStatus.APPROVED).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    if user_ids is not None:
+        verifications = verifications.filter(user_id__in=user_ids)
+    else:
+        verifications = verifications.filter(user__enrollments__course=course_run)
+    return set(verifications.values_list("user_id", flat=True))
 
 
 # --- API reads (issue 4) -----------------------------------------------------------------------------------

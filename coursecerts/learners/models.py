@@ -29,7 +29,9 @@ class LearnerProfile(TimeStampedModel):
 
     @property
     def certificate_name(self) -> str:
-        """The name to print: the verified name when chosen and present, else the full name."""
-        if self.use_verified_name_for_certificates and self.verified_name:
-            return self.verified_name
-        return self.name
+        return certificate_name(self.name, self.verified_name, self.use_verified_name_for_certificates)
+
+
+def certificate_name(name: str, verified_name: str, use_verified_name: bool) -> str:
+    """The name to print: the verified name when the learner chose it and has one, else the full name."""
+    return verified_name if use_verified_name and verified_name else name

@@ -1,3 +1,9 @@
 """The certificates admin, one module per concern. Importing them registers the models."""
 
-from coursecerts.certificates.admin import configuration, generated, jobs, records  # noqa: F401
+from coursecerts.certificates.admin import (  # noqa: F401
+    configuration,
+    generated,
+    jobs,
+    records,
+    template_versions,  # after configuration, whose template admin it extends
+)

@@ -12,6 +12,8 @@ from coursecerts.certificates import eligibility, selectors
 from coursecerts.certificates.eligibility import Action, Decision, Policy
 from coursecerts.certificates.events import certificate_changed_on_commit
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
+from coursecerts.certificates.services.pdf import certificate_pdf_render_on_commit
+from coursecerts.certificates.web.cascade import published_version_for_course
 from coursecerts.courses.models import CourseRun
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,9 @@ def _record(
         row.save()
 
 
+_RESOLVE = object()
+
+
 def apply_generate(
     certificate: GeneratedCertificate,
     *,
@@ -61,9 +66,12 @@ def apply_generate(
     grade: str,
     status: str,
     now,
+    template_version=_RESOLVE,
 ) -> None:
     """Set the fields of an issue (Open edX generate_course_certificate), in memory. The verify_uuid is kept;
-    the issue date and course title are fixed when the certificate becomes downloadable."""
+    the issue date and course title are fixed when the certificate becomes downloadable. A downloadable
+    certificate records the template version it is (re)issued with (ADR 0006): pass `template_version` (a
+    CertificateTemplateVersion or None for the built-in design) to spare the lookup in bulk."""
     status_before = certificate.status if certificate.pk else None
     certificate.mode, certificate.name, certificate.status = mode, name, status
     certificate.grade = "" if status == CertificateStatuses.UNVERIFIED else grade
@@ -73,6 +81,10 @@ def apply_generate(
     ):
         certificate.issued_date = now
         certificate.course_title = course_title
+    if status == CertificateStatuses.DOWNLOADABLE:
+        if template_version is _RESOLVE:
+            template_version = published_version_for_course(certificate.course, mode)
+        certificate.template_version = template_version
 
 
 def apply_revoke(certificate: GeneratedCertificate, *, status: str, mode: str, grade: str, name: str) -> None:
@@ -125,6 +137,7 @@ def certificate_generate(
         grade=grade,
         status=status,
         now=timezone.now(),
+        template_version=published_version_for_course(course_run, mode, fresh=True),
     )
     certificate.full_clean(validate_unique=False, validate_constraints=False)
     certificate.save()
@@ -132,6 +145,8 @@ def certificate_generate(
     certificate_changed_on_commit(
         certificate=certificate, status_before=status_before, source=source, generation_mode=generation_mode
     )
+    if status == CertificateStatuses.DOWNLOADABLE:
+        certificate_pdf_render_on_commit(certificate)
     log.info(
         "certificate %s for %s in %s: %s (%s)",
         certificate.verify_uuid,

@@ -1,0 +1,276 @@
+"""Course-wide generation throughput: certificates decided and written per second (issue 5).
+
+For each database (SQLite, PostgreSQL) and course size (10,000 and 100,000 learners; 1,000,000 with --large)
+it loads a fresh course (mixed modes, grades around the pass mark, a few allowlisted and beta testers), then:
+
+  set-based   the course-wide path: chunks of CERTIFICATE_GENERATION_CHUNK_SIZE decided and written in bulk,
+              run in this process (one worker), as `coursecerts generate_course_certificates` does;
+  per-learner each learner through certificate_generation_attempt, as Open edX runs one task per learner
+              (measured on the first --sample learners: its rate does not depend on the course size);
+  ceiling     a bare bulk upsert of the same certificate rows, with no rules and no history.
+
+It prints a table, the ratios against the targets (set-based >= 30x per-learner and >= 0.5x the ceiling;
+100,000 learners on PostgreSQL in under 20 s) and the peak RSS above the process baseline in each phase.
+
+    .venv/bin/python bench/generate.py                 # 10k and 100k, SQLite and PostgreSQL
+    .venv/bin/python bench/generate.py --sizes 10000   # quicker
+    .venv/bin/python bench/generate.py --large         # adds 1,000,000
+PostgreSQL is reached at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/coursecerts_bench);
+the database is dropped and created again for each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench")
+
+
+class PeakRss:
+    """Samples this process's resident memory every 20 ms; .peak_mb is the highest seen above the start."""
+
+    def __init__(self):
+        self.start = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return (self.peak - self.start) / 2**20
+
+
+# --- the measuring child process -------------------------------------------------------------------------
+
+
+def load_course(size: int):
+    import random
+
+    from django.contrib.auth import get_user_model
+
+    from coursecerts.courses.services import course_run_upsert
+    from coursecerts.enrollments.models import CourseEnrollment
+    from coursecerts.grades.models import PersistentCourseGrade
+    from coursecerts.learners.models import LearnerProfile
+
+    rng = random.Random(5)
+    run, _ = course_run_upsert(
+        course_key="course-v1:Bench+Gen101+2026", display_name="Bench", self_paced=True
+    )
+    User = get_user_model()
+    users = User.objects.bulk_create((User(username=f"b{i:07d}") for i in range(size)), batch_size=5000)
+    LearnerProfile.objects.bulk_create(
+        (LearnerProfile(user=u, name=f"Learner {u.pk}") for u in users), batch_size=5000
+    )
+    modes = ["audit", "honor", "verified", "verified", "professional", "masters"]
+    CourseEnrollment.objects.bulk_create(
+        (CourseEnrollment(user=u, course=run, mode=rng.choice(modes)) for u in users), batch_size=5000
+    )
+    grades = []
+    for u in users:
+        percent = min(max(rng.gauss(0.7, 0.15), 0), 1)
+        grades.append(PersistentCourseGrade(user=u, course=run, percent_grade=percent, passed=percent >= 0.6))
+    PersistentCourseGrade.objects.bulk_create(grades, batch_size=5000)
+    return run, users
+
+
+def reset_certificates():
+    from coursecerts.certificates.models import (
+        CertificateGenerationHistory,
+        CertificateGenerationJob,
+        CertificateHistory,
+        GeneratedCertificate,
+    )
+
+    for model in (
+        CertificateHistory,
+        CertificateGenerationJob,
+        CertificateGenerationHistory,
+        GeneratedCertificate,
+    ):
+        model.objects.all().delete()
+
+
+def measure_set_based(run) -> dict:
+    from coursecerts.certificates.services.course_generation import (
+        chunk_process,
+        course_generation_start,
+        job_summary,
+    )
+
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        job, _ = course_generation_start(course_run=run, scope="all", dispatch=False)
+        for chunk_id in job.chunks.order_by("index").values_list("pk", flat=True):
+            chunk_process(chunk_id=chunk_id)
+        elapsed = time.perf_counter() - started
+    summary = job_summary(job)
+    assert summary["state"] == "succeeded", summary
+    return {
+        "learners": job.total,
+        "seconds": elapsed,
+        "written": summary["result"]["changed"],
+        "rss_mb": rss.peak_mb,
+    }
+
+
+def measure_per_learner(run, users, sample: int) -> dict:
+    from coursecerts.certificates.services import certificate_generation_attempt
+
+    subset = users[:sample]
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        for user in subset:
+            certificate_generation_attempt(user=user, course_run=run, source="bench")
+        elapsed = time.perf_counter() - started
+    return {"learners": len(subset), "seconds": elapsed, "rss_mb": rss.peak_mb}
+
+
+def measure_ceiling(run, users) -> dict:
+    """The same certificate rows the rules produced, upserted in bulk with no rules and no history."""
+    from django.utils import timezone
+
+    from coursecerts.certificates.models import GeneratedCertificate, new_verify_uuid
+
+    written = dict(GeneratedCertificate.objects.filter(course=run).values_list("user_id", "status"))
+    reset_certificates()
+    now = timezone.now()
+    rows = [
+        GeneratedCertificate(
+            user_id=user_id, course=run, status=status, mode="verified", grade="0.85", name="Learner",
+            verify_uuid=new_verify_uuid(), issued_date=now, course_title="Bench",
+        )
+        for user_id, status in written.items()
+    ]  # fmt: skip
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        GeneratedCertificate.objects.bulk_create(
+            rows, batch_size=1000, update_conflicts=True, unique_fields=["user", "course"],
+            update_fields=["status", "mode", "grade", "name", "issued_date", "course_title"],
+        )  # fmt: skip
+        elapsed = time.perf_counter() - started
+    return {"learners": len(users), "written": len(rows), "seconds": elapsed, "rss_mb": rss.peak_mb}
+
+
+def child(size: int, sample: int) -> None:
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("coursecerts").setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    run, users = load_course(size)
+    result = {"set_based": measure_set_based(run)}
+    reset_certificates()
+    result["per_learner"] = measure_per_learner(run, users, sample)
+    reset_certificates()
+    measure_set_based(run)  # the rows the ceiling writes are the rows the rules produce
+    result["ceiling"] = measure_ceiling(run, users)
+    print(json.dumps(result))
+
+
+# --- the driver -----------------------------------------------------------------------------------------
+
+
+def recreate_postgres() -> None:
+    import psycopg
+
+    name = POSTGRES_URL.rsplit("/", 1)[1]
+    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_child(database: str, size: int, sample: int) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COURSECERTS_VAR_DIR"] = tmp
+        if database == "postgresql":
+            recreate_postgres()
+            env["DATABASE_URL"] = POSTGRES_URL
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        command = [sys.executable, __file__, "--child", "--sizes", str(size), "--sample", str(sample)]
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{database} {size}: child failed\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rate(row: dict) -> float:
+    return row["learners"] / row["seconds"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--large", action="store_true", help="also 1,000,000 learners")
+    parser.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--sample", type=int, default=2000, help="learners timed on the per-learner path")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.sizes[0], args.sample)
+    sizes = args.sizes + ([1_000_000] if args.large else [])
+    print(
+        f"{'database':<11}{'learners':>10}  {'path':<12}{'seconds':>9}{'learners/s':>12}{'peak RSS MB':>13}"
+    )
+    verdicts = []
+    for database in args.databases:
+        for size in sizes:
+            result = run_child(database, size, min(args.sample, size))
+            for path in ("set_based", "per_learner", "ceiling"):
+                row = result[path]
+                figures = f"{row['seconds']:>9.2f}{rate(row):>12,.0f}{row['rss_mb']:>13.1f}"
+                print(f"{database:<11}{size:>10,}  {path:<12}{figures}")
+            fast, slow, ceiling = (
+                rate(result["set_based"]),
+                rate(result["per_learner"]),
+                rate(result["ceiling"]),
+            )
+            verdicts.append(
+                f"{database} {size:,}: set-based = {fast / slow:.1f}x per-learner (target >= 30x), "
+                f"{fast / ceiling:.2f}x the bulk-upsert ceiling (target >= 0.5x), "
+                f"{result['set_based']['seconds']:.1f} s for the course"
+            )
+    print()
+    print("\n".join(verdicts))
+    print("(per-learner timed on the first", args.sample, "learners; one process, one worker)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

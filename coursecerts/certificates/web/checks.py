@@ -1,0 +1,48 @@
+"""System checks of the web certificate (run by every management command and at server start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core import checks
+
+from coursecerts.certificates.web.fonts import find_font_files, missing_fonts_message
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+@checks.register()
+def check_certificate_fonts(app_configs=None, **kwargs):
+    """certificates.E001: the fonts the PDFs are drawn with are missing (Arabic, Hebrew or Chinese names would
+    come out as empty boxes)."""
+    _, missing = find_font_files()
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            missing_fonts_message(missing),
+            hint="Run bin/install-system-deps (Debian), or point CERTIFICATE_FONT_DIRS at the fonts.",
+            id="certificates.E001",
+        )
+    ]
+
+
+@checks.register()
+def check_certificate_languages(app_configs=None, **kwargs):
+    """certificates.E002: CERTIFICATE_LANGUAGES names a language the page has no translation for."""
+    untranslated = [
+        code
+        for code in settings.CERTIFICATE_LANGUAGES
+        if code != "en" and not (LOCALE_DIR / code / "LC_MESSAGES" / "django.mo").exists()
+    ]
+    if not settings.CERTIFICATE_LANGUAGES or untranslated:
+        return [
+            checks.Error(
+                f"CERTIFICATE_LANGUAGES={','.join(settings.CERTIFICATE_LANGUAGES)!r}: no translation of the "
+                f"certificate page for {', '.join(untranslated) or 'any language'}",
+                hint=f"Use languages with a catalogue in {LOCALE_DIR} (en, ar).",
+                id="certificates.E002",
+            )
+        ]
+    return []

@@ -1,0 +1,172 @@
+"""PDF engines (ADR 0005). The built-in design is drawn by typst from pdf/certificate.typ, its mirror of the HTML
+design: one compiler per process, the data passed as sys.inputs. An operator's HTML template is printed by
+WeasyPrint from the same HTML the page shows, with only media files and data: URLs reachable."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from coursecerts.certificates.web.context import CertificateRenderContext
+from coursecerts.certificates.web.dates import certificate_date
+from coursecerts.certificates.web.fonts import font_folder
+
+log = logging.getLogger(__name__)
+
+TYPST_TEMPLATE = Path(__file__).resolve().parent.parent / "pdf" / "certificate.typ"
+PAPER_WIDTH_MM = {"a4": 297.0, "us-letter": 279.4}
+_lock = threading.Lock()
+
+
+class PdfRenderError(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _typst():
+    """(compiler, template bytes), made once per process."""
+    import typst
+
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[font_folder()])
+    return typst.Compiler(font_paths=fonts, ignore_system_fonts=True), TYPST_TEMPLATE.read_bytes()
+
+
+def render_default_pdf(context: CertificateRenderContext) -> bytes:
+    """The built-in design as PDF/A-2b. Call inside translation.override(context.language)."""
+    import typst
+
+    compiler, template = _typst()
+    root, data = _typst_data(context)
+    with _lock:  # a Compiler is not shared between threads
+        try:
+            return compiler.compile(
+                input=template,
+                root=root,
+                sys_inputs={"data": json.dumps(data), "qr": context.qr_svg},
+                pdf_standards=["a-2b"],
+            )
+        except typst.TypstError as exc:
+            raise PdfRenderError(
+                f"typst could not render certificate {context.certificate_id}: {exc}"
+            ) from exc
+
+
+def _typst_data(context: CertificateRenderContext) -> tuple[str, dict]:
+    paper = settings.CERTIFICATE_PDF_PAPER
+    root = _media_root()
+    data = {
+        "paper": paper,
+        "unit_mm": round(PAPER_WIDTH_MM[paper] * 0.0155, 3),
+        "lang": context.language,
+        "dir": context.direction,
+        "document_title": f"{context.certificate_title}: {context.course_title}",
+        "organization_name": context.organization_name,
+        "platform_name": context.platform_name,
+        "certificate_title": context.certificate_title,
+        "learner_name": context.learner_name,
+        "course_title": context.course_title,
+        "verify_url": context.verify_url,
+        "certificate_id": context.certificate_id,
+        "logo": _image_path(context.organization_logo_name),
+        "signatories": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "organization": s.organization,
+                "image": _image_path(s.image_name),
+            }
+            for s in context.signatories
+        ],
+        "texts": certificate_texts(context),
+    }
+    return root, data
+
+
+def certificate_texts(context: CertificateRenderContext) -> dict[str, str]:
+    """The design's sentences, with the msgids the HTML design uses."""
+    return {
+        "certify": _("This is to certify that"),
+        "completed": _("has successfully completed"),
+        "offered": _("a course of study offered by %(org)s") % {"org": context.organization_name},
+        "issued": _("Issued %(date)s") % {"date": certificate_date(context.issued_date)},
+        "verify_at": _("Verify this certificate at"),
+        "certificate_id": _("Certificate ID"),
+    }
+
+
+def _media_root() -> str:
+    """typst reads images from a root folder: MEDIA_ROOT for local storage, else a local copy (see _image_path)."""
+    if _is_local_storage():
+        root = Path(settings.MEDIA_ROOT)
+        root.mkdir(parents=True, exist_ok=True)
+        return str(root)
+    return str(_asset_cache())
+
+
+def _is_local_storage() -> bool:
+    try:
+        default_storage.path("")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _asset_cache() -> Path:
+    folder = Path(settings.VAR_DIR) / "cache" / "pdf-assets"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _image_path(name: str) -> str:
+    """The root-relative path of a stored image, or '' when there is none (a missing file is logged, and the
+    certificate is drawn without it rather than not at all)."""
+    if not name:
+        return ""
+    if _is_local_storage():
+        if not default_storage.exists(name):
+            log.warning("certificate image %s is missing from storage; drawn without it", name)
+            return ""
+        return "/" + name
+    local = _asset_cache() / name
+    if not local.exists():
+        local.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as stored:
+            local.write_bytes(stored.read())
+    return "/" + name
+
+
+def render_html_pdf(html: str) -> bytes:
+    """An operator's template, printed by WeasyPrint from the page's HTML. Only media URLs and data: URLs are
+    fetched (from storage), so a template cannot make the server read other files or call other hosts."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_media_only_fetcher).write_pdf(
+        font_config=_weasyprint_fonts(), pdf_variant="pdf/a-2b"
+    )
+
+
+@lru_cache(maxsize=1)
+def _weasyprint_fonts():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()  # one per process: a new one per document costs 30 ms
+
+
+def _media_only_fetcher(url: str, timeout=10, ssl_context=None):
+    from weasyprint.urls import default_url_fetcher
+
+    if url.startswith("data:"):
+        return default_url_fetcher(url)
+    media_prefix = settings.SITE_URL + settings.MEDIA_URL
+    if not url.startswith(media_prefix):
+        raise PdfRenderError(f"certificate templates may only use media files and data: URLs, not {url}")
+    name = url[len(media_prefix) :].split("?")[0]
+    with default_storage.open(name, "rb") as stored:
+        return {"string": stored.read(), "filename": Path(name).name}

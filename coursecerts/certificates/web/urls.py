@@ -1,0 +1,17 @@
+"""URLs of the web certificate, mounted at /certificates/ (Open edX reference 4.1)."""
+
+from django.urls import re_path
+
+from coursecerts.certificates.web import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    re_path(
+        r"^user/(?P<user_id>[^/]+)/course/(?P<course_key>[^/]+)/?$", views.unsupported_url, name="unsupported"
+    ),
+    re_path(r"^course/(?P<course_key>[^/]+)/?$", views.certificate_preview, name="preview"),
+    re_path(r"^(?P<verify_uuid>[0-9a-f]{32})$", views.certificate_page, name="page"),
+    re_path(r"^(?P<verify_uuid>[0-9a-f]{32})/pdf$", views.certificate_pdf, name="pdf"),
+    re_path(r"^(?P<verify_uuid>[0-9a-f]{32})\.pdf$", views.certificate_pdf, name="pdf_file"),
+]

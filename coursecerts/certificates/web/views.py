@@ -1,0 +1,165 @@
+"""The web certificate's pages: thin views that parse, call a selector or service, and render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
+from coursecerts.certificates.web import selectors
+from coursecerts.certificates.web.dates import certificate_date
+from coursecerts.certificates.web.events import track_evidence_visited
+from coursecerts.certificates.web.language import page_language
+from coursecerts.certificates.web.render import render_certificate_html
+from coursecerts.certificates.web.selectors import PageKind
+from coursecerts.courses.models import CourseModes
+
+
+def _language(request, course_run, version) -> str:
+    return page_language(
+        requested=request.GET.get("lang"),
+        visitor=getattr(request, "LANGUAGE_CODE", None),
+        course_run=course_run,
+        version=version,
+    )
+
+
+def _message(request, *, kind: str, heading: str, lines=(), status: int = 200) -> HttpResponse:
+    context = {"kind": kind, "heading": heading, "lines": lines}
+    return render(request, "certificates/web/message.html", context, status=status)
+
+
+def _not_found(request) -> HttpResponse:
+    with translation.override(_language_for_messages(request)):
+        return _message(
+            request,
+            kind="invalid",
+            heading=_("Cannot Find Certificate"),
+            lines=[_("We cannot find a certificate with this URL or ID number.")],
+            status=404,
+        )
+
+
+def _language_for_messages(request) -> str:
+    return page_language(
+        requested=request.GET.get("lang"),
+        visitor=getattr(request, "LANGUAGE_CODE", None),
+        course_run=None,
+        version=None,
+    )
+
+
+@require_GET
+def certificate_page(request, verify_uuid: str) -> HttpResponse:
+    """The public certificate page: anyone, no login (reference 4.1)."""
+    page = selectors.certificate_page_get(verify_uuid)
+    if page.kind is PageKind.NOT_FOUND:
+        return _not_found(request)
+    certificate = page.certificate
+    language = _language(request, certificate.course, certificate.template_version)
+    with translation.override(language):
+        if page.kind is PageKind.INVALIDATED:
+            return _invalidated(request)
+        if page.kind is PageKind.NOT_YET:
+            return _not_yet(request, page.available_date)
+        context = selectors.certificate_render_context(certificate, language=language)
+        track_evidence_visited(request, certificate)
+        html = render_certificate_html(context, certificate.template_version)
+    return HttpResponse(html, headers={"Content-Language": language})
+
+
+def _invalidated(request) -> HttpResponse:
+    return _message(
+        request,
+        kind="invalidated",
+        heading=_("This certificate is no longer valid"),
+        lines=[_("The organisation that issued this certificate has withdrawn it.")],
+        status=410,
+    )
+
+
+def _not_yet(request, available_date) -> HttpResponse:
+    if available_date is not None:
+        line = _("This certificate will be available on %(date)s.") % {
+            "date": certificate_date(available_date)
+        }
+    else:
+        line = _("This certificate is not available yet.")
+    return _message(request, kind="not_yet", heading=_("Certificate not available yet"), lines=[line])
+
+
+@require_GET
+def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
+    """The certificate as a PDF: rendered once, stored, and served from storage afterwards."""
+    page = selectors.certificate_page_get(verify_uuid)
+    if page.kind is not PageKind.VALID:
+        return _not_found(request)
+    certificate = page.certificate
+    language = _language(request, certificate.course, certificate.template_version)
+    stored = certificate_pdf_get_or_render(certificate=certificate, language=language)
+    return FileResponse(
+        open_stored_pdf(stored.name),
+        as_attachment=True,
+        filename=stored.filename,
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def certificate_preview(request, course_key: str) -> HttpResponse:
+    """`/certificates/course/<course key>?preview=<mode>`: the run's certificate with sample data, for its course
+    staff and instructors and for global staff. Anonymous visitors are sent to log in; others get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url="admin:login")
+    course_run = _course_run_or_404(course_key)
+    if not selectors.can_preview(request.user, course_run):
+        raise PermissionDenied("Only the course's staff and instructors can preview its certificate.")
+    mode = request.GET.get("preview") or _default_preview_mode(course_run)
+    if mode not in CourseModes.values:
+        return HttpResponseBadRequest(
+            f"Unknown mode {mode!r} in ?preview=; use one of: {', '.join(CourseModes.values)}",
+            content_type="text/plain; charset=utf-8",
+        )
+    version = selectors.preview_version_get(course_run, mode)
+    language = _language(request, course_run, version)
+    with translation.override(language):
+        context = selectors.preview_render_context(course_run, mode=mode, language=language, version=version)
+        html = render_certificate_html(context, version)
+    return HttpResponse(html, headers={"Content-Language": language, "Cache-Control": "private, no-store"})
+
+
+def _course_run_or_404(course_key: str):
+    try:
+        key = CourseKey.from_string(course_key)
+    except InvalidKeyError:
+        raise Http404("Not a course key") from None
+    course_run = selectors.course_run_get_for_preview(key)
+    if course_run is None:
+        raise Http404("No such course")
+    return course_run
+
+
+def _default_preview_mode(course_run) -> str:
+    """The run's first mode other than audit (what Studio's preview link uses), else honor."""
+    modes = [m.mode_slug for m in course_run.modes.all() if m.mode_slug != CourseModes.AUDIT]
+    return modes[0] if modes else CourseModes.HONOR
+
+
+@require_GET
+def unsupported_url(request, user_id: str, course_key: str) -> HttpResponse:
+    """Open edX's old per-learner URL is deliberately dead (reference 4.1): say so."""
+    with translation.override(_language_for_messages(request)):
+        return _message(
+            request,
+            kind="unsupported",
+            heading=_("URL Not Supported"),
+            lines=[_("Certificates are found at /certificates/ followed by their ID number.")],
+            status=404,
+        )
