@@ -8,7 +8,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from coursecerts.api.v1 import course_team, data_in, imports, reports, verification
+from coursecerts.api.v1 import course_team, data_in, generation, imports, reports, verification
 from coursecerts.api.views import api_not_found
 
 COURSE = "courses/<str:course_key>"
@@ -33,10 +33,17 @@ v1_patterns = [
     path(f"{COURSE}/import", imports.CourseImportApi.as_view(), name="import"),
     # course team
     path(f"{COURSE}/certificates", course_team.CertificateListApi.as_view(), name="certificate-list"),
-    # Reserved for issue 5 (course-wide generation, written by the lead), not implemented here:
-    #   POST f"{COURSE}/certificates/generate"    name="certificates-generate"
-    #   POST f"{COURSE}/certificates/regenerate"  name="certificates-regenerate"
-    #   GET  "tasks/<str:task_id>"                 name="task"
+    path(
+        f"{COURSE}/certificates/generate",
+        generation.CertificatesGenerateApi.as_view(),
+        name="certificates-generate",
+    ),
+    path(
+        f"{COURSE}/certificates/regenerate",
+        generation.CertificatesRegenerateApi.as_view(),
+        name="certificates-regenerate",
+    ),
+    path("tasks/<str:task_id>", generation.TaskApi.as_view(), name="task"),
     path(f"{COURSE}/allowlist", course_team.AllowlistBulkCreateApi.as_view(), name="allowlist-bulk"),
     path(
         f"{COURSE}/allowlist/<str:username>", course_team.AllowlistEntryApi.as_view(), name="allowlist-entry"

@@ -374,7 +374,7 @@ class GenerationHistoryListApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         created = serializers.DateTimeField()
-        generated_by = serializers.CharField(source="generated_by.username")
+        generated_by = serializers.CharField(source="generated_by.username", allow_null=True, default=None)
         task_id = serializers.CharField()
         task_name = serializers.CharField(source="get_task_name")
         candidates = serializers.CharField(source="get_certificate_generation_candidates")
