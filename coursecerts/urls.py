@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 admin.site.site_header = "coursecerts administration"
 admin.site.site_title = "coursecerts"
@@ -12,8 +11,6 @@ urlpatterns = [
     path("certificates/", include("coursecerts.certificates.web.urls")),
 ]
 if settings.SERVE_MEDIA:  # uploaded logos, signatures and template assets (README: SERVE_MEDIA)
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}
-        )
-    )
+    from coursecerts.certificates.web.views import media_file
+
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_file))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -9,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -163,3 +165,10 @@ def unsupported_url(request, user_id: str, course_key: str) -> HttpResponse:
             lines=[_("Certificates are found at /certificates/ followed by their ID number.")],
             status=404,
         )
+
+
+@require_GET
+def media_file(request, path: str):
+    """An uploaded file under MEDIA_ROOT (read when asked, so tests and operators may change it), for the
+    embedded set-up; a proxy or object storage serves them in production (SERVE_MEDIA=false)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,191 @@
+"""The certificate page in a real browser: Debian's Chromium (/usr/bin/chromium) driven by Playwright, against
+Django's live server. Every element renders, the buttons work, the PDF downloads and opens, the Arabic page is
+mirrored, the page prints on one landscape page (A4 and US Letter), and a screenshot of the built-in design
+matches the committed baseline within a tolerance (UPDATE_BASELINES=1 rewrites it after a deliberate change)."""
+
+import datetime as dt
+import os
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from coursecerts.certificates.models import CertificateDateOverride
+from tests.factories import UserFactory
+from tests.web.conftest import issue
+from tests.web.pdfs import pdf_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+# The flags this machine needs (no sandbox as root; no background connections to a closed network).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BASELINE = Path(__file__).parent / "baselines" / "certificate-en.png"
+VIEWPORT = {"width": 1200, "height": 850}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop in this thread
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="en-US")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def shown(course_run, settings, live_server):
+    """A certificate with a fixed date, and the URL of its page on the live server."""
+    settings.SITE_URL = live_server.url
+    certificate = issue(course_run)
+    CertificateDateOverride.objects.create(
+        generated_certificate=certificate,
+        date=dt.datetime(2026, 6, 15, tzinfo=dt.UTC),
+        reason="fixed date for the screenshot",
+        overridden_by=UserFactory(username="prof"),
+    )
+    return certificate, f"{live_server.url}/certificates/{certificate.verify_uuid}"
+
+
+def test_the_page_renders_every_element(context, shown):
+    certificate, url = shown
+    page = context.new_page()
+    response = page.goto(url)
+    assert response.status == 200
+    for selector, text in [
+        ("#learner-name", "Jane Doe"),
+        ("#course-title", "Data Science 101"),
+        ("#certificate-title", "Verified Certificate of Achievement"),
+        ("#issued-date", "Issued June 15, 2026"),
+        ("#certificate-id", certificate.verify_uuid),
+        ("#verify-url", url),
+    ]:
+        assert page.locator(selector).inner_text().strip() == text, selector
+        assert page.locator(selector).is_visible()
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    assert page.locator("#org-logo").evaluate(loaded)
+    signatures = page.locator("img.signature")
+    assert signatures.count() == 2
+    assert all(signatures.nth(i).evaluate(loaded) for i in range(2))
+    assert page.locator(".signatory-name").all_inner_texts() == ["Ada Lovelace", "Alan Turing"]
+    qr = page.locator("#qr svg").bounding_box()
+    assert qr["width"] > 50 and abs(qr["width"] - qr["height"]) < 1
+    for button in ("#download-pdf", "#add-to-linkedin", "#copy-link", "#print"):
+        assert page.locator(button).is_visible(), button
+
+
+def test_copy_link_puts_the_url_on_the_clipboard(context, shown):
+    _, url = shown
+    page = context.new_page()
+    page.goto(url)
+    page.click("#copy-link")
+    page.wait_for_selector("#copy-link[data-copied='true']")
+    assert page.locator("#copy-status").inner_text() == "Link copied"
+    assert page.evaluate("navigator.clipboard.readText()") == url
+
+
+def test_the_linkedin_button_opens_the_add_to_profile_form(context, shown):
+    certificate, url = shown
+    # LinkedIn itself is out of reach here: answer its URL with a stub and check what was asked for.
+    context.route("https://www.linkedin.com/**", lambda route: route.fulfill(body="<p>LinkedIn stub</p>"))
+    page = context.new_page()
+    page.goto(url)
+    with context.expect_page() as opened:
+        page.click("#add-to-linkedin")
+    popup = opened.value
+    popup.wait_for_load_state()
+    from urllib.parse import parse_qs, urlparse
+
+    asked = urlparse(popup.url)
+    params = {key: values[0] for key, values in parse_qs(asked.query).items()}
+    assert asked.netloc == "www.linkedin.com" and asked.path == "/profile/add"
+    assert params["startTask"] == "CERTIFICATION_NAME"
+    assert params["certId"] == certificate.verify_uuid
+    assert params["certUrl"] == f"{url}?utm_source=linkedin"
+    assert (params["issueYear"], params["issueMonth"]) == ("2026", "6")
+    assert params["organizationName"] == "Open Learning Institute"
+
+
+def test_the_pdf_downloads_and_opens(context, shown, tmp_path):
+    certificate, url = shown
+    page = context.new_page()
+    page.goto(url)
+    with page.expect_download() as started:
+        page.click("#download-pdf")
+    download = started.value
+    assert download.suggested_filename == "Data Science 101 - Jane Doe - certificate.pdf"
+    body = Path(download.path()).read_bytes()
+    assert len(PdfReader(BytesIO(body)).pages) == 1
+    text = pdf_text(body, tmp_path)
+    assert "Jane Doe" in text and "June 15, 2026" in text
+
+
+def test_the_arabic_page_is_mirrored(context, shown):
+    _, url = shown
+    page = context.new_page()
+    page.goto(f"{url}?lang=ar")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.locator(".frame").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    organization = page.locator(".org").bounding_box()
+    platform = page.locator(".platform").bounding_box()
+    assert organization["x"] > platform["x"]  # the organisation starts on the right
+    qr = page.locator("#qr").bounding_box()
+    text = page.locator(".verify-text").bounding_box()
+    assert qr["x"] > text["x"]
+    assert page.locator("#download-pdf").inner_text() == "تنزيل ملف PDF"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_page_prints_on_one_landscape_page(context, shown, paper, tmp_path):
+    _, url = shown
+    page = context.new_page()
+    page.goto(url)
+    pdf = page.pdf(format=paper, landscape=True, print_background=True)
+    reader = PdfReader(BytesIO(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    text = pdf_text(pdf, tmp_path)
+    assert "Jane Doe" in text and "Download PDF" not in text  # the toolbar does not print
+
+
+def test_a_screenshot_matches_the_baseline(context, shown, tmp_path):
+    page = context.new_page()
+    page.goto(shown[1])
+    page.evaluate("document.fonts.ready")
+    # The id, URL and QR code differ on every run: masked.
+    masks = [page.locator("#qr"), page.locator("#verify-url"), page.locator("#certificate-id")]
+    shot = Image.open(BytesIO(page.screenshot(mask=masks, mask_color="#888888"))).convert("RGB")
+    if os.environ.get("UPDATE_BASELINES") == "1" or not BASELINE.exists():
+        shot.save(BASELINE, optimize=True)
+        pytest.fail(f"baseline written to {BASELINE}: look at it, commit it, and run again")
+    baseline = Image.open(BASELINE).convert("RGB")
+    assert shot.size == baseline.size
+    difference = ImageChops.difference(shot, baseline).convert("L").point(lambda v: 255 if v > 48 else 0)
+    changed = sum(difference.histogram()[255:]) / (shot.size[0] * shot.size[1])
+    if changed > 0.005:
+        shot.save(tmp_path / "actual.png")
+        pytest.fail(f"{changed:.2%} of the pixels differ from {BASELINE} (see {tmp_path / 'actual.png'})")
