@@ -116,18 +116,39 @@ def reset_certificates():
         model.objects.all().delete()
 
 
-def measure_set_based(run) -> dict:
-    from coursecerts.certificates.services.course_generation import (
-        chunk_process,
-        course_generation_start,
-        job_summary,
-    )
+def _work_chunks(chunk_ids) -> None:
+    """What one worker process does: take every chunk it can claim (the claim keeps others off it)."""
+    from django.db import connections
+
+    from coursecerts.certificates.services.course_generation import chunk_process
+
+    for chunk_id in chunk_ids:
+        chunk_process(chunk_id=chunk_id)
+    connections.close_all()
+
+
+def measure_set_based(run, processes: int = 1) -> dict:
+    """One worker: `processes` processes taking chunks as a Celery worker's prefork pool does (-c N)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from coursecerts.certificates.services.course_generation import course_generation_start, job_summary
 
     with PeakRss() as rss:
         started = time.perf_counter()
         job, _ = course_generation_start(course_run=run, scope="all", dispatch=False)
-        for chunk_id in job.chunks.order_by("index").values_list("pk", flat=True):
-            chunk_process(chunk_id=chunk_id)
+        chunk_ids = list(job.chunks.order_by("index").values_list("pk", flat=True))
+        if processes == 1:
+            _work_chunks(chunk_ids)
+        else:
+            connections.close_all()
+            pool = [multiprocessing.get_context("fork").Process(target=_work_chunks, args=(chunk_ids,))
+                    for _ in range(processes)]  # fmt: skip
+            for process in pool:
+                process.start()
+            for process in pool:
+                process.join()
         elapsed = time.perf_counter() - started
     summary = job_summary(job)
     assert summary["state"] == "succeeded", summary
@@ -177,7 +198,7 @@ def measure_ceiling(run, users) -> dict:
     return {"learners": len(users), "written": len(rows), "seconds": elapsed, "rss_mb": rss.peak_mb}
 
 
-def child(size: int, sample: int) -> None:
+def child(size: int, sample: int, processes: int) -> None:
     import logging
 
     import django
@@ -189,6 +210,9 @@ def child(size: int, sample: int) -> None:
     call_command("migrate", verbosity=0)
     run, users = load_course(size)
     result = {"set_based": measure_set_based(run)}
+    if processes > 1:
+        reset_certificates()
+        result[f"set_based_{processes}p"] = measure_set_based(run, processes)
     reset_certificates()
     result["per_learner"] = measure_per_learner(run, users, sample)
     reset_certificates()
@@ -210,7 +234,7 @@ def recreate_postgres() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_child(database: str, size: int, sample: int) -> dict:
+def run_child(database: str, size: int, sample: int, processes: int) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as tmp:
         env["COURSECERTS_VAR_DIR"] = tmp
@@ -219,7 +243,8 @@ def run_child(database: str, size: int, sample: int) -> dict:
             env["DATABASE_URL"] = POSTGRES_URL
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        command = [sys.executable, __file__, "--child", "--sizes", str(size), "--sample", str(sample)]
+        command = [sys.executable, __file__, "--child", "--sizes", str(size), "--sample", str(sample),
+                   "--processes", str(processes)]  # fmt: skip
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"{database} {size}: child failed\n{done.stderr[-3000:]}")
@@ -240,10 +265,14 @@ def main() -> None:
         "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
     parser.add_argument("--sample", type=int, default=2000, help="learners timed on the per-learner path")
+    parser.add_argument(
+        "--processes", type=int, default=2,
+        help="also time the set-based path with one worker of N processes (PostgreSQL only; SQLite has one writer)",
+    )  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.sizes[0], args.sample)
+        return child(args.sizes[0], args.sample, args.processes)
     sizes = args.sizes + ([1_000_000] if args.large else [])
     print(
         f"{'database':<11}{'learners':>10}  {'path':<12}{'seconds':>9}{'learners/s':>12}{'peak RSS MB':>13}"
@@ -251,11 +280,12 @@ def main() -> None:
     verdicts = []
     for database in args.databases:
         for size in sizes:
-            result = run_child(database, size, min(args.sample, size))
-            for path in ("set_based", "per_learner", "ceiling"):
+            processes = args.processes if database == "postgresql" else 1
+            result = run_child(database, size, min(args.sample, size), processes)
+            for path in [p for p in result if p.startswith("set_based")] + ["per_learner", "ceiling"]:
                 row = result[path]
                 figures = f"{row['seconds']:>9.2f}{rate(row):>12,.0f}{row['rss_mb']:>13.1f}"
-                print(f"{database:<11}{size:>10,}  {path:<12}{figures}")
+                print(f"{database:<11}{size:>10,}  {path:<14}{figures}")
             fast, slow, ceiling = (
                 rate(result["set_based"]),
                 rate(result["per_learner"]),
@@ -265,7 +295,9 @@ def main() -> None:
                 f"{database} {size:,}: set-based = {fast / slow:.1f}x per-learner (target >= 30x), "
                 f"{fast / ceiling:.2f}x the bulk-upsert ceiling (target >= 0.5x), "
                 f"{result['set_based']['seconds']:.1f} s for the course"
-            )
+                + (f" ({result[f'set_based_{processes}p']['seconds']:.1f} s with one worker of {processes} processes)"
+                   if processes > 1 else "")
+            )  # fmt: skip
     print()
     print("\n".join(verdicts))
     print("(per-learner timed on the first", args.sample, "learners; one process, one worker)")
