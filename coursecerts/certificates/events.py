@@ -8,7 +8,6 @@ import json
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
@@ -55,7 +54,6 @@ def certificates_changed_on_commit(
     """The same for many certificates at once (course-wide generation): one callback after commit."""
 
     def send_all():
-        _attach_users([certificate for certificate, _ in changes])
         for certificate, status_before in changes:
             send_certificate_changed(certificate, status_before, source, "batch")
 
@@ -63,18 +61,10 @@ def certificates_changed_on_commit(
         transaction.on_commit(send_all)
 
 
-def _attach_users(certificates) -> None:
-    """Load the learners of certificates written in bulk in one query (the signals carry the user)."""
-    missing = [c for c in certificates if not GeneratedCertificate.user.is_cached(c)]
-    users = get_user_model().objects.in_bulk({c.user_id for c in missing})
-    for certificate in missing:
-        certificate.user = users[certificate.user_id]
-
-
 def send_certificate_changed(certificate, status_before, source: str, generation_mode: str) -> None:
     kwargs = {
         "sender": GeneratedCertificate,
-        "user": certificate.user,
+        "user_id": certificate.user_id,
         "course_key": certificate.course_id,
         "mode": certificate.mode,
         "status": certificate.status,

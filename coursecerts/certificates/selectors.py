@@ -108,18 +108,21 @@ def course_learner_facts(
     certificates = GeneratedCertificate.objects.filter(course=course_run)
     related = {"course": course_run}
     if user_ids is not None:
+        wanted = set(user_ids)
+        related.update(_user_filter(user_ids))
         enrollments, certificates = (
-            enrollments.filter(user_id__in=user_ids),
-            certificates.filter(user_id__in=user_ids),
+            enrollments.filter(**_user_filter(user_ids)),
+            certificates.filter(**_user_filter(user_ids)),
         )
-        related["user_id__in"] = user_ids
     learners = list(
         enrollments.order_by("user_id").values_list(
             "user_id", "mode", "user__username", "user__email", "user__first_name", "user__last_name",
             "user__profile__name", "user__profile__verified_name", "user__profile__use_verified_name_for_certificates",
         )
     )  # fmt: skip
-    by_user = {c.user_id: c for c in certificates}
+    if user_ids is not None:
+        learners = [learner for learner in learners if learner[0] in wanted]
+    by_user = {c.user_id: c for c in certificates if user_ids is None or c.user_id in wanted}
     grades = {
         uid: (percent, passed)
         for uid, percent, passed in PersistentCourseGrade.objects.filter(**related).values_list(
@@ -165,13 +168,21 @@ def course_learner_facts(
     return rows
 
 
+def _user_filter(user_ids) -> dict:
+    """Many ids (a chunk) filter as a range, far cheaper to send than a thousand-value IN list; rows of users in
+    the range but not among the ids are dropped by the caller. A few ids filter with IN."""
+    if len(user_ids) > 50:
+        return {"user_id__gte": min(user_ids), "user_id__lte": max(user_ids)}
+    return {"user_id__in": list(user_ids)}
+
+
 def _id_verified_user_ids(course_run, user_ids) -> set[int]:
     now = timezone.now()
     verifications = IdVerification.objects.filter(status=IdVerificationStatus.APPROVED).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
     if user_ids is not None:
-        verifications = verifications.filter(user_id__in=user_ids)
+        verifications = verifications.filter(**_user_filter(user_ids))
     else:
         verifications = verifications.filter(user__enrollments__course=course_run)
     return set(verifications.values_list("user_id", flat=True))

@@ -17,7 +17,8 @@ EXAM_ATTEMPT_REJECTED = Signal()
 # courses: a run switched between self- and instructor-paced. kwargs: course_run
 COURSE_PACING_CHANGED = Signal()
 
-# certificates (outputs, sent after commit): kwargs user, course_key, mode, status, certificate
+# certificates (outputs, sent after commit): kwargs user_id, course_key, mode, status, certificate
+# (the learner is certificate.user; not loaded here, so that a course-wide run sends thousands cheaply)
 COURSE_CERT_CHANGED = Signal()
 COURSE_CERT_AWARDED = Signal()
 COURSE_CERT_REVOKED = Signal()
