@@ -2,6 +2,7 @@
 .env.example). Nothing here needs a value to start: the defaults are the embedded single-machine set-up
 (SQLite under var/, eager Celery, local files)."""
 
+import re
 import secrets
 from pathlib import Path
 
@@ -167,6 +168,9 @@ CERTIFICATE_FONT_DIRS = env_list(
 # Serve MEDIA_ROOT (logos, signatures, template assets) at MEDIA_URL from Django itself, as the embedded set-up
 # needs; set false when a proxy or object storage serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Rendered certificate pages kept per process (0: none), and for at most this many seconds (web/page_cache.py).
+CERTIFICATE_PAGE_CACHE_SIZE = env_int("CERTIFICATE_PAGE_CACHE_SIZE", 2000)
+CERTIFICATE_PAGE_CACHE_SECONDS = env_int("CERTIFICATE_PAGE_CACHE_SECONDS", 300)
 
 # --- logging --------------------------------------------------------------------------------------------
 TRACKING_LOG_FILE = Path(env_str("TRACKING_LOG_FILE", str(VAR_DIR / "tracking.log"))).resolve()
@@ -214,7 +218,7 @@ API_THROTTLE_VERIFY = env_str("API_THROTTLE_VERIFY", "60/minute")
 API_THROTTLE_V0_LIST = env_str("API_THROTTLE_V0_LIST", "120/minute")
 for _name in ("API_THROTTLE_VERIFY", "API_THROTTLE_V0_LIST"):
     _rate = globals()[_name]
-    if _rate and not __import__("re").fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+    if _rate and not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"{_name}={_rate!r} is not a rate such as 60/minute (or empty for none)")
 # The largest import file accepted (bytes); 100,000 rows take about 6 MB.
 API_IMPORT_MAX_BYTES = env_int("API_IMPORT_MAX_BYTES", 64 * 1024 * 1024, minimum=1)
@@ -229,4 +233,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"CourseModeEnum": "coursecerts.courses.models.CourseModes"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coursecerts.api.schema.add_path_examples",
+    ],
 }

@@ -4,7 +4,7 @@
 
 `errors` is present only on 400 answers about the input; it names each bad field (nested like the input).
 Domain refusals (coursecerts ApplicationError) answer 409 with the service's message, except the Open edX v0
-404s, whose body stays exactly Open edX's `{"error_code": ...}` (ADR 0005).
+404s, whose body stays exactly Open edX's `{"error_code": ...}` (ADR 0008).
 """
 
 from __future__ import annotations

@@ -21,13 +21,11 @@ class ErrorSerializer(serializers.Serializer):
 V0ErrorSerializer = inline_serializer(
     "OpenEdxV0Error",
     fields={
-        "error_code": serializers.ChoiceField(
-            choices=[
-                "course_id_not_valid",
-                "no_certificate_for_user",
-                "no_certificate_configuration_for_course",
-            ]
-        )
+        "error_code": serializers.CharField(
+            help_text="course_id_not_valid, no_certificate_for_user or no_certificate_configuration_for_course "
+            "(exactly Open edX's body); not_found, with a detail, when the URL matches no endpoint."
+        ),
+        "detail": serializers.CharField(required=False),
     },
 )
 
@@ -69,3 +67,22 @@ class AutoSchema(openapi.AutoSchema):
             parts = [part.removesuffix("Serializer").removesuffix("Api") for part in qualname.split(".")]
             name = "".join(parts)
         return name
+
+
+# Path parameters get examples from the demo data (coursecerts demo), for readers of the docs page and for
+# schemathesis, whose example phase then reaches real rows.
+PATH_EXAMPLES = {
+    "course_key": "course-v1:OLI+DATA101+2026_SP",
+    "course_id": "course-v1:OLI+DATA101+2026_SP",
+    "username": "demo-learner-0001",
+}
+
+
+def add_path_examples(result, generator, request, public):
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS.POSTPROCESSING_HOOKS)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["name"] in PATH_EXAMPLES:
+                    parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
+    return result

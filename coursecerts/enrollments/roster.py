@@ -18,16 +18,17 @@ import csv
 import io
 import json
 import math
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 
 from coursecerts.certificates.eligibility import Policy, is_mode_eligible
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateAllowlist, GeneratedCertificate
@@ -260,11 +261,12 @@ def roster_import(*, course_run: CourseRun, rows: list[RosterRow]) -> RosterImpo
         generation["enrollment_track_updated"] = track_updated
         generation["grade_passed"] = _needs_generation(course_run, now_passing)
         result.certificates_marked_notpassing = _revoke_failing(course_run, now_failing, user_ids, rows)
+        updated = changed_learners | enrollment_changes["updated"] | grade_changes
         for row in rows:
             user_id = user_ids[row.username]
             if user_id in enrollment_changes["created"]:
                 result.created += 1
-            elif user_id in changed_learners | enrollment_changes["updated"] | grade_changes:
+            elif user_id in updated:
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -275,6 +277,25 @@ def roster_import(*, course_run: CourseRun, rows: list[RosterRow]) -> RosterImpo
             _queue_generation(course_run, ids, source)
         result.generation_queued = len(queued)
     return result
+
+
+def _unusable_password() -> str:
+    """What set_unusable_password stores ("!" and random text), without its 40 random.choice calls a row."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _upsert(model, objects: list, unique_fields: list[str], update_fields: list[str]) -> None:
+    """Update rows in bulk as INSERT ... ON CONFLICT DO UPDATE (one statement a batch): far faster than
+    bulk_update's CASE expressions. Rows match on their natural key (the primary key is left out of the insert);
+    MySQL/MariaDB take no conflict target."""
+    if not objects:
+        return
+    target = unique_fields if connection.features.supports_update_conflicts_with_target else None
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [model(**{name: getattr(obj, name) for name in fields}) for obj in objects]
+    model.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=target, update_fields=update_fields
+    )
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -288,10 +309,10 @@ def _learners(rows: list[RosterRow], result: RosterImport) -> tuple[dict[str, in
     usernames = [row.username for row in rows]
     existing = {}
     for chunk in _chunks(usernames):
-        for user in User.objects.filter(username__in=chunk).only("id", "username", "email", "is_active"):
+        for user in User.objects.filter(username__in=chunk):
             existing[user.username] = user
     new_users = [
-        User(username=row.username, email=row.email, is_active=row.is_active, password=make_password(None))
+        User(username=row.username, email=row.email, is_active=row.is_active, password=_unusable_password())
         for row in rows
         if row.username not in existing
     ]
@@ -306,7 +327,7 @@ def _learners(rows: list[RosterRow], result: RosterImport) -> tuple[dict[str, in
         if user is not None and (user.email, user.is_active) != (row.email, row.is_active):
             user.email, user.is_active = row.email, row.is_active
             changed_users.append(user)
-    User.objects.bulk_update(changed_users, ["email", "is_active"], batch_size=1000)
+    _upsert(User, changed_users, ["username"], ["email", "is_active"])
     changed = {user.pk for user in changed_users}
     changed |= _profiles(rows, ids)
     return ids, changed
@@ -315,7 +336,7 @@ def _learners(rows: list[RosterRow], result: RosterImport) -> tuple[dict[str, in
 def _profiles(rows: list[RosterRow], ids: dict[str, int]) -> set[int]:
     profiles = {}
     for chunk in _chunks(list(ids.values())):
-        for profile in LearnerProfile.objects.filter(user_id__in=chunk).only("id", "user_id", "name"):
+        for profile in LearnerProfile.objects.filter(user_id__in=chunk):
             profiles[profile.user_id] = profile
     new, changed = [], []
     for row in rows:
@@ -327,15 +348,12 @@ def _profiles(rows: list[RosterRow], ids: dict[str, int]) -> set[int]:
             profile.name = row.name
             changed.append(profile)
     LearnerProfile.objects.bulk_create(new, batch_size=1000)
-    LearnerProfile.objects.bulk_update(changed, ["name", "modified"], batch_size=1000)
+    _upsert(LearnerProfile, changed, ["user"], ["name", "modified"])
     return {profile.user_id for profile in changed}
 
 
 def _enrollments(course_run, rows, ids) -> tuple[dict[str, set[int]], set[int]]:
-    existing = {
-        e.user_id: e
-        for e in CourseEnrollment.objects.filter(course=course_run).only("id", "user_id", "mode", "is_active")
-    }
+    existing = {e.user_id: e for e in CourseEnrollment.objects.filter(course=course_run)}
     policy = Policy.from_settings()
     new, changed, track_updated = [], [], set()
     for row in rows:
@@ -353,18 +371,13 @@ def _enrollments(course_run, rows, ids) -> tuple[dict[str, set[int]], set[int]]:
         enrollment.mode, enrollment.is_active = row.mode, row.is_active
         changed.append(enrollment)
     CourseEnrollment.objects.bulk_create(new, batch_size=1000)
-    CourseEnrollment.objects.bulk_update(changed, ["mode", "is_active", "modified"], batch_size=1000)
+    _upsert(CourseEnrollment, changed, ["user", "course"], ["mode", "is_active", "modified"])
     created = {e.user_id for e in new}
     return {"created": created, "updated": {e.user_id for e in changed}}, track_updated
 
 
 def _grades(course_run, rows, ids) -> tuple[set[int], set[int], set[int]]:
-    existing = {
-        g.user_id: g
-        for g in PersistentCourseGrade.objects.filter(course=course_run).only(
-            "id", "user_id", "percent_grade", "passed"
-        )
-    }
+    existing = {g.user_id: g for g in PersistentCourseGrade.objects.filter(course=course_run)}
     new, changed, now_passing, now_failing = [], [], set(), set()
     for row in rows:
         if row.percent is None:
@@ -386,9 +399,7 @@ def _grades(course_run, rows, ids) -> tuple[set[int], set[int], set[int]]:
         elif was_passing and not row.passed:
             now_failing.add(user_id)
     PersistentCourseGrade.objects.bulk_create(new, batch_size=1000)
-    PersistentCourseGrade.objects.bulk_update(
-        changed, ["percent_grade", "passed", "modified"], batch_size=1000
-    )
+    _upsert(PersistentCourseGrade, changed, ["user", "course"], ["percent_grade", "passed", "modified"])
     return {g.user_id for g in new} | {g.user_id for g in changed}, now_passing, now_failing
 
 

@@ -1,7 +1,7 @@
 """Open edX Certificates API v0, to the letter (reference 5.1): same URLs, fields, errors and permissions, so
 clients written for Open edX (the Credentials service, the mobile apps) work unchanged.
 
-Differences, both in ADR 0005: the list is visible to the learner and global staff only (Open edX also shows it
+Differences, both in ADR 0008: the list is visible to the learner and global staff only (Open edX also shows it
 to anyone when the learner's profile makes certificates public; coursecerts has no profile-visibility
 preference), and another user's list answers 403 instead of an empty list or a server error.
 """
@@ -128,7 +128,11 @@ class CertificateListV0Api(APIView):
         operation_id="certificates_v0_list",
         summary="A learner's certificates (Open edX v0)",
         parameters=[_username_param()],
-        responses={200: OutputSerializer(many=True), **errors(401, 403, 429)},
+        responses={
+            200: OutputSerializer(many=True),
+            404: OpenApiResponse(V0ErrorSerializer, description="The URL matches no endpoint."),
+            **errors(401, 403, 429),
+        },
         tags=["Open edX v0"],
     )
     def get(self, request, username):

@@ -1,4 +1,4 @@
-"""v1 data in: every write is an idempotent PUT of the whole resource (ADR 0006). 201 when it created, 200
+"""v1 data in: every write is an idempotent PUT of the whole resource (ADR 0009). 201 when it created, 200
 when it updated, the stored resource in the body; bad input answers 400 naming each field, and nothing is
 written. Writes go through the data-in services, so the core's triggers fire as for any other input."""
 
@@ -34,11 +34,11 @@ from coursecerts.verify_student.models import IdVerificationStatus
 from coursecerts.verify_student.services import id_verification_update
 
 TAG = "v1 data in"
-PUT_ERRORS = errors(400, 401, 403)
 
 
-def _put_schema(summary: str, input_serializer, output_serializer, *, not_found: bool = False):
-    codes = (400, 401, 403, 404) if not_found else (400, 401, 403)
+def _put_schema(summary: str, input_serializer, output_serializer):
+    # Every URL may answer 404: a missing course or learner, or (for any operation) a URL matching no endpoint.
+    codes = (400, 401, 403, 404)
     return extend_schema(
         summary=summary,
         request=input_serializer,
@@ -178,7 +178,6 @@ class CertificateConfigurationPutApi(APIView):
         "Create or replace a run's certificate configuration",
         InputSerializer,
         OutputSerializer,
-        not_found=True,
     )
     def put(self, request, course_key):
         run = course_run_or_404(course_key)
@@ -223,7 +222,7 @@ class LearnerPutApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         username = serializers.CharField()
-        email = serializers.EmailField()
+        email = serializers.CharField(help_text="An email address, or empty.")
         name = serializers.CharField(source="profile.name")
         is_active = serializers.BooleanField()
 
@@ -252,7 +251,7 @@ class EnrollmentPutApi(APIView):
         mode = serializers.CharField()
         is_active = serializers.BooleanField()
 
-    @_put_schema("Create or replace an enrollment", InputSerializer, OutputSerializer, not_found=True)
+    @_put_schema("Create or replace an enrollment", InputSerializer, OutputSerializer)
     def put(self, request, course_key, username):
         run, user = course_run_or_404(course_key), user_or_404(username)
         serializer = self.InputSerializer(data=request.data)
@@ -277,7 +276,7 @@ class GradePutApi(APIView):
         percent = serializers.FloatField(source="percent_grade")
         passed = serializers.BooleanField()
 
-    @_put_schema("Create or replace a course grade", InputSerializer, OutputSerializer, not_found=True)
+    @_put_schema("Create or replace a course grade", InputSerializer, OutputSerializer)
     def put(self, request, course_key, username):
         run, user = course_run_or_404(course_key), user_or_404(username)
         serializer = self.InputSerializer(data=request.data)
@@ -306,9 +305,7 @@ class IdVerificationPutApi(APIView):
         status = serializers.CharField()
         expires_at = serializers.DateTimeField(allow_null=True)
 
-    @_put_schema(
-        "Create or replace a learner's ID verification", InputSerializer, OutputSerializer, not_found=True
-    )
+    @_put_schema("Create or replace a learner's ID verification", InputSerializer, OutputSerializer)
     def put(self, request, username):
         user = user_or_404(username)
         serializer = self.InputSerializer(data=request.data)
@@ -331,7 +328,7 @@ class CourseRoleApi(APIView):
         course_key = serializers.CharField(source="course_id")
         role = serializers.CharField()
 
-    @_put_schema("Set a person's role in a run", InputSerializer, OutputSerializer, not_found=True)
+    @_put_schema("Set a person's role in a run", InputSerializer, OutputSerializer)
     def put(self, request, course_key, username):
         run, user = course_run_or_404(course_key), user_or_404(username)
         serializer = self.InputSerializer(data=request.data)

@@ -1,6 +1,6 @@
 """Signature images given as data URIs, or as the URL of an image this service already stores (what GET and
 PUT answers show, so a client can send back what it read). Other URLs are refused, not fetched: the service
-makes no outbound requests on a client's word (ADR 0006)."""
+makes no outbound requests on a client's word (ADR 0009)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/courses/{course_key}/import: a run's learners from a CSV or JSON-lines file (ADR 0006)."""
+"""POST /api/v1/courses/{course_key}/import: a run's learners from a CSV or JSON-lines file (ADR 0009)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from coursecerts.api.errors import ApiError
 from coursecerts.api.lookups import course_run_or_404
 from coursecerts.api.permissions import IsGlobalStaff
-from coursecerts.api.schema import errors
+from coursecerts.api.schema import ErrorSerializer, errors
 from coursecerts.enrollments.roster import COLUMNS, RosterErrors, roster_import, roster_parse
 
 _FORMATS = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}
@@ -82,21 +82,9 @@ class CourseImportApi(APIView):
         responses={
             200: OutputSerializer,
             400: OpenApiResponse(
-                inline_serializer(
-                    "ImportErrors",
-                    fields={
-                        "error_code": serializers.CharField(),
-                        "detail": serializers.CharField(),
-                        "errors": inline_serializer(
-                            "ImportErrorList",
-                            fields={
-                                "file": serializers.ListField(child=serializers.CharField()),
-                                "rows": serializers.ListField(child=serializers.DictField()),
-                            },
-                        ),
-                    },
-                ),
-                description="Nothing was written: every problem of the file and of each bad row.",
+                ErrorSerializer,
+                description="Nothing was written. error_code invalid_rows: `errors.file` lists the file's "
+                "problems and `errors.rows` each bad row ({row, errors: {field: [why]}}); invalid_input: no file.",
                 examples=[
                     OpenApiExample(
                         "bad rows",
@@ -112,7 +100,9 @@ class CourseImportApi(APIView):
                 ],
             ),
             **errors(401, 403, 404),
-            413: OpenApiResponse(description="The file is larger than API_IMPORT_MAX_BYTES."),
+            413: OpenApiResponse(
+                ErrorSerializer, description="The file is larger than API_IMPORT_MAX_BYTES."
+            ),
         },
         tags=["v1 data in"],
     )

@@ -1,4 +1,4 @@
-"""GET /api/v1/certificates/{verify_uuid}: public verification, no login (ADR 0007).
+"""GET /api/v1/certificates/{verify_uuid}: public verification, no login (ADR 0011).
 
 A certificate is public once it has been issued and its run shows certificates (display rules, reference 3.2);
 a public certificate answers whether it is valid now and, if not, why. Unknown and non-public uuids answer the
