@@ -30,6 +30,15 @@ def png(width=300, height=100, *, color=(27, 42, 65), stroke=True) -> ContentFil
 
 
 @pytest.fixture(autouse=True)
+def empty_page_cache():
+    from coursecerts.certificates.web import page_cache
+
+    page_cache.clear()
+    yield
+    page_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"

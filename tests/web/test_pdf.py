@@ -1,6 +1,8 @@
 """The certificate PDF: same design as the page (typst for the built-in one), fonts embedded for every script,
 the QR code decodes to the page URL, rendered once, stored, replaced on reissue (ADR 0005)."""
 
+import subprocess
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -122,12 +124,14 @@ def test_no_pdf_for_an_invalidated_or_unknown_certificate(client, certificate):
     assert client.get("/certificates/" + "a" * 32 + "/pdf").status_code == 404
 
 
-def test_an_operator_template_is_printed_from_its_html(course_run, tmp_path):
+def test_an_operator_template_is_printed_from_its_html(course_run, tmp_path, caplog):
     template = CertificateTemplateFactory(
         organization=course_run.organization,
         course_key=None,
         mode="verified",
         template="<style>@page { size: A4 landscape }</style><h1>Custom {{ accomplishment_copy_name }}</h1>"
+        '<img id="logo" src="{{ organization_logo }}" width="300">'
+        '<img src="file:///etc/hostname"><img src="http://example.org/x.png">'
         "{% load certificate %}{% certificate_qr %}",
     )
     template_version_publish(version=template_version_create(template=template))
@@ -135,6 +139,12 @@ def test_an_operator_template_is_printed_from_its_html(course_run, tmp_path):
     stored = certificate_pdf_get_or_render(certificate=certificate, language="en")
     body = default_storage.open(stored.name).read()
     assert "Custom Jane Doe" in pdf_text(body, tmp_path)
+    images = subprocess.run(["pdfimages", "-list", "-"], input=body, capture_output=True).stdout.decode()
+    assert len(images.splitlines()[2:]) == 2, (
+        images
+    )  # the logo (and its alpha mask); not the file or the host
+    refused = [r.getMessage() for r in caplog.records if "may only use media files" in r.getMessage()]
+    assert len(refused) == 2, refused
     assert qr_texts(pdf_to_png(body, tmp_path, dpi=200)) == [
         f"http://testserver/certificates/{certificate.verify_uuid}"
     ]

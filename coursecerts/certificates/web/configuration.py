@@ -22,10 +22,12 @@ DEFAULT_MODE_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def web_view_config(mode: str) -> dict:
+def web_view_config(mode: str, *, configured: dict | None = None) -> dict:
     """The configuration's "default" section, then the section of `mode`, over the defaults. Keys Open edX
-    reads: platform_name, logo_src, logo_url, company_*_url, certificate_type, certificate_title."""
-    configured = CertificateHtmlViewConfiguration.get_config()
+    reads: platform_name, logo_src, logo_url, company_*_url, certificate_type, certificate_title. `configured`:
+    the stored configuration when the caller has it (the page cache keeps it per change)."""
+    if configured is None:
+        configured = CertificateHtmlViewConfiguration.get_config()
     certificate_type, certificate_title = DEFAULT_MODE_TEXTS.get(mode, _ACHIEVEMENT)
     config = {
         "platform_name": settings.PLATFORM_NAME,

@@ -144,10 +144,10 @@ def _image_path(name: str) -> str:
 
 def render_html_pdf(html: str) -> bytes:
     """An operator's template, printed by WeasyPrint from the page's HTML. Only media URLs and data: URLs are
-    fetched (from storage), so a template cannot make the server read other files or call other hosts."""
+    fetched (media from storage), so a template cannot make the server read other files or call other hosts."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_media_only_fetcher).write_pdf(
+    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_media_only_fetcher()).write_pdf(
         font_config=_weasyprint_fonts(), pdf_variant="pdf/a-2b"
     )
 
@@ -159,14 +159,22 @@ def _weasyprint_fonts():
     return FontConfiguration()  # one per process: a new one per document costs 30 ms
 
 
-def _media_only_fetcher(url: str, timeout=10, ssl_context=None):
-    from weasyprint.urls import default_url_fetcher
+def _media_only_fetcher():
+    import mimetypes
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url)
-    media_prefix = settings.SITE_URL + settings.MEDIA_URL
-    if not url.startswith(media_prefix):
-        raise PdfRenderError(f"certificate templates may only use media files and data: URLs, not {url}")
-    name = url[len(media_prefix) :].split("?")[0]
-    with default_storage.open(name, "rb") as stored:
-        return {"string": stored.read(), "filename": Path(name).name}
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MediaOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            prefix = settings.SITE_URL + settings.MEDIA_URL
+            if not url.startswith(prefix):
+                raise ValueError(f"certificate templates may only use media files and data: URLs, not {url}")
+            name = url[len(prefix) :].split("?")[0]
+            with default_storage.open(name, "rb") as stored:
+                body = stored.read()
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type}, 200)
+
+    return MediaOnlyFetcher(allowed_protocols=("data", "http", "https"))

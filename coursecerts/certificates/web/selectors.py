@@ -22,6 +22,7 @@ from coursecerts.certificates.models import (
     CertificateTemplateVersion,
     GeneratedCertificate,
 )
+from coursecerts.certificates.web import page_cache
 from coursecerts.certificates.web.cascade import published_version_for_course
 from coursecerts.certificates.web.configuration import web_view_config
 from coursecerts.certificates.web.context import CertificateRenderContext, SignatoryData
@@ -50,7 +51,10 @@ def certificate_get_for_web_view(verify_uuid: str) -> GeneratedCertificate | Non
     """The certificate with this public id, with everything its page shows, in two queries."""
     return (
         GeneratedCertificate.objects.select_related(
-            "course__organization", "course__certificate_configuration", "template_version", "date_override"
+            "course__organization",
+            "course__certificate_configuration",
+            "template_version__template",
+            "date_override",
         )
         .prefetch_related("course__certificate_configuration__signatories")
         .filter(verify_uuid=verify_uuid)
@@ -58,10 +62,38 @@ def certificate_get_for_web_view(verify_uuid: str) -> GeneratedCertificate | Non
     )
 
 
-def certificate_page_get(verify_uuid: str, *, now: datetime | None = None) -> CertificatePage:
+def certificate_get_with_cached_run(verify_uuid: str, stamp: tuple) -> GeneratedCertificate | None:
+    """As certificate_get_for_web_view, with the run's part (run, organisation, configuration, signatories)
+    taken from the per-process cache while its stamp (web.page_cache.course_stamp) holds: one light query."""
+    certificate = (
+        GeneratedCertificate.objects.select_related("template_version__template", "date_override")
+        .filter(verify_uuid=verify_uuid)
+        .first()
+    )
+    if certificate is not None:
+        certificate.course = page_cache.course_run_cached(stamp, course_run_get_for_page)
+    return certificate
+
+
+def course_run_get_for_page(course_key) -> CourseRun | None:
+    return (
+        CourseRun.objects.select_related("organization", "certificate_configuration")
+        .prefetch_related("certificate_configuration__signatories")
+        .filter(id=course_key)
+        .first()
+    )
+
+
+def certificate_page_get(
+    verify_uuid: str, *, now: datetime | None = None, key: tuple | None = None
+) -> CertificatePage:
     """What `/certificates/<verify_uuid>` shows (reference 4.2): only a downloadable certificate of a run with
-    web certificates on and an active configuration; an invalidated one says so; display rules may hide it."""
-    certificate = certificate_get_for_web_view(verify_uuid)
+    web certificates on and an active configuration; an invalidated one says so; display rules may hide it.
+    With the page's freshness `key` (web.page_cache), the run's part comes from the per-process cache."""
+    if key is not None:
+        certificate = certificate_get_with_cached_run(verify_uuid, page_cache.course_stamp(key))
+    else:
+        certificate = certificate_get_for_web_view(verify_uuid)
     if certificate is None or not _web_certificates_on(certificate.course):
         return CertificatePage(PageKind.NOT_FOUND)
     if certificate.status == CertificateStatuses.UNAVAILABLE and certificate.invalidations.filter(
@@ -150,7 +182,8 @@ def _course_title(course_run: CourseRun, configuration) -> str:
 
 def _context(*, course_run, configuration, mode, verify_uuid, language, **values) -> CertificateRenderContext:
     with translation.override(language):
-        config = {key: str(value) for key, value in web_view_config(mode).items()}
+        configured = getattr(course_run, "web_view_configured", None)
+        config = {key: str(value) for key, value in web_view_config(mode, configured=configured).items()}
         direction = "rtl" if translation.get_language_bidi() else "ltr"
     organization = course_run.organization
     verify_url = f"{settings.SITE_URL}{reverse('certificates:page', args=[verify_uuid])}"
@@ -227,12 +260,7 @@ def can_preview(user, course_run: CourseRun) -> bool:
 
 
 def course_run_get_for_preview(course_key) -> CourseRun | None:
-    return (
-        CourseRun.objects.select_related("organization", "certificate_configuration")
-        .prefetch_related("certificate_configuration__signatories")
-        .filter(id=course_key)
-        .first()
-    )
+    return course_run_get_for_page(course_key)
 
 
 def preview_version_get(course_run: CourseRun, mode: str) -> CertificateTemplateVersion | None:

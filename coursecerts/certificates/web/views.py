@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -15,7 +15,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
-from coursecerts.certificates.web import selectors
+from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.dates import certificate_date
 from coursecerts.certificates.web.events import track_evidence_visited
 from coursecerts.certificates.web.language import page_language
@@ -60,8 +60,16 @@ def _language_for_messages(request) -> str:
 
 @require_GET
 def certificate_page(request, verify_uuid: str) -> HttpResponse:
-    """The public certificate page: anyone, no login (reference 4.1)."""
-    page = selectors.certificate_page_get(verify_uuid)
+    """The public certificate page: anyone, no login (reference 4.1). Served from the page cache while what
+    it shows is unchanged (web.page_cache)."""
+    now = timezone.now()
+    inputs = (request.GET.get("lang"), getattr(request, "LANGUAGE_CODE", None))
+    key = page_cache.freshness_key(verify_uuid)
+    cached = page_cache.lookup(verify_uuid, inputs, key, now)
+    if cached is not None:
+        track_evidence_visited(request, cached.certificate)
+        return _page_response(cached.html, cached.language)
+    page = selectors.certificate_page_get(verify_uuid, now=now, key=key)
     if page.kind is PageKind.NOT_FOUND:
         return _not_found(request)
     certificate = page.certificate
@@ -71,9 +79,22 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
             return _invalidated(request)
         if page.kind is PageKind.NOT_YET:
             return _not_yet(request, page.available_date)
-        context = selectors.certificate_render_context(certificate, language=language)
+        context = selectors.certificate_render_context(certificate, language=language, now=now)
         track_evidence_visited(request, certificate)
         html = render_certificate_html(context, certificate.template_version)
+    page_cache.store(
+        verify_uuid,
+        inputs,
+        key,
+        certificate=certificate,
+        display_date=context.issued_date,
+        html=html,
+        language=language,
+    )
+    return _page_response(html, language)
+
+
+def _page_response(html: str, language: str) -> HttpResponse:
     return HttpResponse(html, headers={"Content-Language": language})
 
 

@@ -1,0 +1,138 @@
+"""A per-process cache of rendered certificate pages, so a page costs one small query instead of loading and
+rendering the certificate on every visit (bench/page.py; the page must serve at half a trivial view's rate).
+
+Each visit runs one raw SQL query that reads what the page depends on: the certificate's shown fields and
+status, its date override, and when its run, organisation, configuration, signatories and the web-view
+configuration last changed. A cached page is served only when that key is unchanged, the display rules still
+show it at this moment with the same date, and it is younger than CERTIFICATE_PAGE_CACHE_SECONDS (which bounds
+anything the key does not see, e.g. a replaced asset file). Only valid pages are cached: a revoked or
+invalidated certificate changes the key at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection
+
+from coursecerts.certificates.display import certificates_viewable_for_course, display_date_for_certificate
+from coursecerts.certificates.models import (
+    CertificateConfiguration,
+    CertificateDateOverride,
+    CertificateHtmlViewConfiguration,
+    GeneratedCertificate,
+    Signatory,
+)
+from coursecerts.courses.models import CourseRun, Organization
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    key: tuple
+    certificate: GeneratedCertificate
+    display_date: datetime | None
+    html: str
+    language: str
+    stored_at: float
+
+
+_pages: OrderedDict[tuple, CachedPage] = OrderedDict()
+_lock = threading.Lock()
+
+
+def freshness_key(verify_uuid: str) -> tuple | None:
+    """What the page of `verify_uuid` depends on, in one query; None when there is no such certificate."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor), [verify_uuid])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def lookup(verify_uuid: str, inputs: tuple, key: tuple | None, now: datetime) -> CachedPage | None:
+    if key is None or settings.CERTIFICATE_PAGE_CACHE_SIZE <= 0:
+        return None
+    with _lock:
+        page = _pages.get((verify_uuid, inputs))
+        if page is not None:
+            _pages.move_to_end((verify_uuid, inputs))
+    if (
+        page is None
+        or page.key != key
+        or time.monotonic() - page.stored_at > settings.CERTIFICATE_PAGE_CACHE_SECONDS
+    ):
+        return None
+    course_run = page.certificate.course
+    if not certificates_viewable_for_course(course_run, now):
+        return None
+    if display_date_for_certificate(page.certificate, course_run, now) != page.display_date:
+        return None
+    return page
+
+
+def store(verify_uuid: str, inputs: tuple, key: tuple | None, **values) -> None:
+    if key is None or settings.CERTIFICATE_PAGE_CACHE_SIZE <= 0:
+        return
+    page = CachedPage(key=key, stored_at=time.monotonic(), **values)
+    with _lock:
+        _pages[(verify_uuid, inputs)] = page
+        _pages.move_to_end((verify_uuid, inputs))
+        while len(_pages) > settings.CERTIFICATE_PAGE_CACHE_SIZE:
+            _pages.popitem(last=False)
+
+
+def course_stamp(key: tuple | None) -> tuple | None:
+    """The part of a freshness key that changes with the run, its organisation, configuration, signatories and
+    the web-view configuration: what course_run_cached keys on."""
+    return (key[16], *key[10:16]) if key is not None else None
+
+
+_runs: OrderedDict[tuple, CourseRun] = OrderedDict()
+
+
+def course_run_cached(stamp: tuple, load) -> CourseRun:
+    """The run (with organisation, configuration and signatories loaded) for this stamp, loaded once per
+    process while the stamp holds. Shared by every certificate of the run, read-only."""
+    with _lock:
+        run = _runs.get(stamp)
+    if run is None:
+        run = load(stamp[0])
+        if run is not None:  # the web-view configuration is part of the stamp too
+            run.web_view_configured = CertificateHtmlViewConfiguration.get_config()
+        with _lock:
+            _runs[stamp] = run
+            while len(_runs) > 256:
+                _runs.popitem(last=False)
+    return run
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
+        _runs.clear()
+
+
+@lru_cache(maxsize=4)
+def _sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    cert, run, org = (q(m._meta.db_table) for m in (GeneratedCertificate, CourseRun, Organization))
+    conf, sig = q(CertificateConfiguration._meta.db_table), q(Signatory._meta.db_table)
+    over, view = q(CertificateDateOverride._meta.db_table), q(CertificateHtmlViewConfiguration._meta.db_table)
+    return (
+        f"SELECT c.{q('status')}, c.{q('name')}, c.{q('mode')}, c.{q('course_title')}, c.{q('issued_date')}, "
+        f"c.{q('template_version_id')}, c.{q('modified_date')}, c.{q('user_id')}, "
+        f"d.{q('date')}, d.{q('modified')}, r.{q('modified')}, o.{q('modified')}, k.{q('modified')}, "
+        f"(SELECT MAX(s.{q('modified')}) FROM {sig} s WHERE s.{q('configuration_id')} = k.{q('id')}), "
+        f"(SELECT COUNT(*) FROM {sig} s WHERE s.{q('configuration_id')} = k.{q('id')}), "
+        f"(SELECT MAX(h.{q('change_date')}) FROM {view} h), c.{q('course_id')} "
+        f"FROM {cert} c JOIN {run} r ON r.{q('id')} = c.{q('course_id')} "
+        f"JOIN {org} o ON o.{q('id')} = r.{q('organization_id')} "
+        f"LEFT JOIN {conf} k ON k.{q('course_id')} = c.{q('course_id')} "
+        f"LEFT JOIN {over} d ON d.{q('generated_certificate_id')} = c.{q('id')} "
+        f"WHERE c.{q('verify_uuid')} = %s"
+    )
