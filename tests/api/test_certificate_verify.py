@@ -7,7 +7,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from coursecerts.certificates.services import certificate_invalidate
+from coursecerts.certificates.services import (
+    certificate_invalidate,
+    certificate_mark_notpassing,
+    date_override_set,
+)
 from tests.factories import CourseRunFactory, GeneratedCertificateFactory, InvalidationFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +53,29 @@ def test_an_invalidated_certificate_says_so(anonymous, certificate):
     certificate_invalidate(certificate=certificate, source="certificate_invalidation_list")
     body = anonymous.get(url(certificate)).json()
     assert (body["valid"], body["status"]) == (False, "invalidated")
+
+
+def test_a_certificate_revoked_for_a_failing_grade_says_so(anonymous, certificate):
+    certificate_mark_notpassing(certificate=certificate, mode=None, grade="0.2", source="notpassing_signal")
+    body = anonymous.get(url(certificate)).json()
+    assert (body["valid"], body["status"]) == (False, "revoked")
+    assert body["issue_date"] == certificate.issued_date.date().isoformat()
+
+
+def test_a_date_override_is_the_printed_issue_date(anonymous, certificate, staff):
+    date_override_set(
+        certificate=certificate,
+        date=dt.datetime(2026, 1, 15, tzinfo=dt.UTC),
+        reason="early exam",
+        actor=staff,
+    )
+    assert anonymous.get(url(certificate)).json()["issue_date"] == "2026-01-15"
+
+
+def test_the_answer_costs_a_fixed_number_of_queries(anonymous, certificate, django_assert_num_queries):
+    # the certificate with its run, organisation, configuration and date override; its active invalidations
+    with django_assert_num_queries(2):
+        assert anonymous.get(url(certificate)).status_code == 200
 
 
 def test_unknown_and_not_yet_public_certificates_look_the_same(anonymous, alice):
