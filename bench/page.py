@@ -269,7 +269,11 @@ def weasyprint_worker(uuids: list[str], renders: int) -> dict:
 
     from coursecerts.certificates.web.pdf import render_html_pdf
 
-    contexts = _contexts(uuids, 50)
+    from dataclasses import replace
+
+    from coursecerts.certificates.web.qr import qr_png_img
+
+    contexts = [replace(c, qr_svg=qr_png_img(c.verify_url)) for c in _contexts(uuids, 50)]  # as services.pdf
     html = [render_to_string("certificates/web/certificate.html", {"c": c}) for c in contexts]
     render_html_pdf(html[0])
     started = time.perf_counter()

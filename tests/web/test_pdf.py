@@ -140,9 +140,9 @@ def test_an_operator_template_is_printed_from_its_html(course_run, tmp_path, cap
     body = default_storage.open(stored.name).read()
     assert "Custom Jane Doe" in pdf_text(body, tmp_path)
     images = subprocess.run(["pdfimages", "-list", "-"], input=body, capture_output=True).stdout.decode()
-    assert len(images.splitlines()[2:]) == 2, (
-        images
-    )  # the logo (and its alpha mask); not the file or the host
+    # the logo (and its alpha mask) and the QR code; not the file or the other host
+    assert len(images.splitlines()[2:]) == 3, images
+    assert pdf_pages(body) == 1
     refused = [r.getMessage() for r in caplog.records if "may only use media files" in r.getMessage()]
     assert len(refused) == 2, refused
     assert qr_texts(pdf_to_png(body, tmp_path, dpi=200)) == [

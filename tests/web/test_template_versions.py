@@ -177,3 +177,27 @@ class TestAdmin:
             admin_client.get(f"/admin/certificates/certificatetemplate/{template.pk}/change/").status_code
             == 200
         )
+
+
+class TestPreviewOfAVersion:
+    def test_global_staff_preview_a_draft_before_publishing(self, client, template, course_run):
+        draft = template_version_create(
+            template=template, text="<h1>Draft design</h1>{{ accomplishment_copy_name }}"
+        )
+        client.force_login(UserFactory(username="ops", is_staff=True))
+        url = f"/certificates/course/{course_run.id}"
+        response = client.get(url, {"preview": "verified", "template_version": draft.pk})
+        assert b"Draft design" in response.content and b"Sample Learner" in response.content
+        assert b"Draft design" not in client.get(url, {"preview": "verified"}).content
+        assert client.get(url, {"preview": "verified", "template_version": "999"}).status_code == 404
+        assert client.get(url, {"preview": "verified", "template_version": "x"}).status_code == 404
+
+    def test_course_staff_cannot_choose_a_version(self, client, template, course_run):
+        from tests.factories import CourseAccessRoleFactory
+
+        draft = template_version_create(template=template)
+        user = UserFactory(username="teacher")
+        CourseAccessRoleFactory(user=user, course=course_run, role="instructor")
+        client.force_login(user)
+        url = f"/certificates/course/{course_run.id}"
+        assert client.get(url, {"preview": "verified", "template_version": draft.pk}).status_code == 403

@@ -64,11 +64,19 @@ def certificate_pdf_get_or_render(*, certificate: GeneratedCertificate, language
         if version is None:
             pdf = render_default_pdf(context)
         else:
-            pdf = render_html_pdf(render_certificate_html(context, version))
+            pdf = render_html_pdf(render_certificate_html(_with_png_qr(context), version))
     _store(name, pdf)
     _delete_stale(context.certificate_id, language, keep=name)
     log.info("certificate %s: PDF stored as %s (%d bytes)", certificate.verify_uuid, name, len(pdf))
     return StoredPdf(name=name, filename=stored.filename, rendered=True)
+
+
+def _with_png_qr(context):
+    from dataclasses import replace
+
+    from coursecerts.certificates.web.qr import qr_png_img
+
+    return replace(context, qr_svg=qr_png_img(context.verify_url))
 
 
 def _store(name: str, pdf: bytes) -> None:

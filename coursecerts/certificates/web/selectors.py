@@ -267,6 +267,12 @@ def preview_version_get(course_run: CourseRun, mode: str) -> CertificateTemplate
     return published_version_for_course(course_run, mode)
 
 
+def template_version_get(version_id: str) -> CertificateTemplateVersion | None:
+    if not str(version_id).isdigit():
+        return None
+    return CertificateTemplateVersion.objects.select_related("template").filter(pk=int(version_id)).first()
+
+
 def template_asset_url(slug: str) -> str:
     """The URL of a template asset by slug, or '' when there is none (Open edX certificate_asset_url)."""
     asset = CertificateTemplateAsset.objects.filter(asset_slug=slug).first()

@@ -150,12 +150,26 @@ def certificate_preview(request, course_key: str) -> HttpResponse:
             f"Unknown mode {mode!r} in ?preview=; use one of: {', '.join(CourseModes.values)}",
             content_type="text/plain; charset=utf-8",
         )
-    version = selectors.preview_version_get(course_run, mode)
+    version = _preview_version(request, course_run, mode)
     language = _language(request, course_run, version)
     with translation.override(language):
         context = selectors.preview_render_context(course_run, mode=mode, language=language, version=version)
         html = render_certificate_html(context, version)
     return HttpResponse(html, headers={"Content-Language": language, "Cache-Control": "private, no-store"})
+
+
+def _preview_version(request, course_run, mode):
+    """The published version the cascade picks; global staff may name any version (`&template_version=<id>`),
+    a draft included, to see it before publishing."""
+    requested = request.GET.get("template_version")
+    if not requested:
+        return selectors.preview_version_get(course_run, mode)
+    if not request.user.is_staff:
+        raise PermissionDenied("Only global staff can preview a chosen template version.")
+    version = selectors.template_version_get(requested)
+    if version is None:
+        raise Http404("No such template version")
+    return version
 
 
 def _course_run_or_404(course_key: str):
