@@ -122,6 +122,73 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
 
+
+def _s3_options(prefix: str, *, bucket_default: str = "", location: str = "") -> dict:
+    """django-storages S3Storage options from <prefix>_* variables (any S3-compatible endpoint)."""
+    bucket = env_str(f"{prefix}_BUCKET", bucket_default)
+    if not bucket:
+        raise ImproperlyConfigured(f"{prefix}_BUCKET is required with S3 storage")
+    return {
+        "bucket_name": bucket,
+        "location": location,
+        "endpoint_url": env_str(f"{prefix}_ENDPOINT_URL", "") or None,
+        "region_name": env_str(f"{prefix}_REGION", "") or None,
+        "access_key": env_str(f"{prefix}_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str(f"{prefix}_SECRET_ACCESS_KEY", "") or None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+
+
+# Where coursecerts keeps its own files (rendered PDFs, logos, signatures, template assets): MEDIA_ROOT, or
+# an S3-compatible bucket (STORAGE_BACKEND=s3 and the S3_* variables).
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
+# Where the legacy Open edX PDF certificates are (CERT_BUCKET of edx-certificates): a local folder, or a bucket
+# (LEGACY_CERT_STORAGE_BACKEND=s3 and the LEGACY_CERT_S3_* variables). retire_learner deletes files there.
+LEGACY_CERT_STORAGE_BACKEND = env_choice("LEGACY_CERT_STORAGE_BACKEND", "local", ("local", "s3"))
+LEGACY_CERT_ROOT = Path(env_str("LEGACY_CERT_ROOT", str(VAR_DIR / "legacy-certificates"))).resolve()
+LEGACY_CERT_PREFIX = env_str("LEGACY_CERT_PREFIX", "").strip("/")
+
+
+def _path_template(name: str, default: str) -> str:
+    """A legacy file path template: may use {download_uuid} and {verify_uuid}, nothing else."""
+    value = env_str(name, default)
+    try:
+        value.format(download_uuid="d", verify_uuid="v")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} may only use {{download_uuid}} and {{verify_uuid}} ({exc!r})"
+        ) from None
+    return value
+
+
+# The four files of a legacy PDF certificate, relative to the bucket and prefix (edx-certificates gen_cert.py).
+LEGACY_CERT_PDF_PATH = _path_template("LEGACY_CERT_PDF_PATH", "downloads/{download_uuid}/Certificate.pdf")
+LEGACY_CERT_SIGNATURE_PATH = _path_template(
+    "LEGACY_CERT_SIGNATURE_PATH", "cert/{verify_uuid}/Certificate.pdf.sig"
+)
+LEGACY_CERT_VALID_PATH = _path_template("LEGACY_CERT_VALID_PATH", "cert/{verify_uuid}/valid.html")
+LEGACY_CERT_VERIFY_PATH = _path_template("LEGACY_CERT_VERIFY_PATH", "cert/{verify_uuid}/verify.html")
+STORAGES = {
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options("S3")}
+        if STORAGE_BACKEND == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "legacy_certificates": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": _s3_options("LEGACY_CERT_S3", location=LEGACY_CERT_PREFIX),
+        }
+        if LEGACY_CERT_STORAGE_BACKEND == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(LEGACY_CERT_ROOT / LEGACY_CERT_PREFIX)},
+        }
+    ),
+}
+
 # --- Celery ---------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # No broker: run tasks in-process (eager). With a broker: real workers, unless forced eager.

@@ -8,7 +8,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from coursecerts.api.v1 import course_team, data_in, generation, imports, reports, verification
+from coursecerts.api.v1 import course_team, data_in, generation, imports, reports, retirement, verification
 from coursecerts.api.views import api_not_found
 
 COURSE = "courses/<str:course_key>"
@@ -27,6 +27,7 @@ v1_patterns = [
         data_in.IdVerificationPutApi.as_view(),
         name="id-verification",
     ),
+    path("learners/<str:username>/retire", retirement.LearnerRetireApi.as_view(), name="learner-retire"),
     path(f"{COURSE}/enrollments/<str:username>", data_in.EnrollmentPutApi.as_view(), name="enrollment"),
     path(f"{COURSE}/grades/<str:username>", data_in.GradePutApi.as_view(), name="grade"),
     path(f"{COURSE}/roles/<str:username>", data_in.CourseRoleApi.as_view(), name="role"),

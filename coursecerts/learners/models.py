@@ -35,3 +35,32 @@ class LearnerProfile(TimeStampedModel):
 def certificate_name(name: str, verified_name: str, use_verified_name: bool) -> str:
     """The name to print: the verified name when the learner chose it and has one, else the full name."""
     return verified_name if use_verified_name and verified_name else name
+
+
+class RetirementRecord(models.Model):
+    """What one retirement run did, without personal data: the learner appears only as the numeric user id
+    (the auth user row stays, with its name and email blanked), the files only by paths made of uuids."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user_id_retired = models.BigIntegerField(db_index=True, help_text="Id of the retired auth user.")
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=32, help_text="command or api")
+    certificates_changed = models.PositiveIntegerField(default=0)
+    history_rows_changed = models.PositiveIntegerField(default=0)
+    pdf_references_purged = models.PositiveIntegerField(default=0)
+    learner_rows_changed = models.PositiveIntegerField(default=0)
+    rendered_pdfs_deleted = models.PositiveIntegerField(default=0)
+    files_deleted = models.JSONField(default=list, blank=True)
+    files_failed = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"retirement of user {self.user_id_retired} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def complete(self) -> bool:
+        return not self.files_failed
