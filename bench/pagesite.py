@@ -6,3 +6,4 @@ from coursecerts.settings import *  # noqa: F403
 
 ROOT_URLCONF = "pageurls"
 LOGGING["loggers"]["coursecerts"]["level"] = "WARNING"  # noqa: F405
+LOGGING["loggers"]["weasyprint"] = {"level": "ERROR"}  # noqa: F405  (it warns about CSS it skips, per render)

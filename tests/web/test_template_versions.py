@@ -201,3 +201,76 @@ class TestPreviewOfAVersion:
         client.force_login(user)
         url = f"/certificates/course/{course_run.id}"
         assert client.get(url, {"preview": "verified", "template_version": draft.pk}).status_code == 403
+
+
+class TestCourseWideGeneration:
+    """The set-based path (generate_course_certificates) records versions as the per-learner one does."""
+
+    def test_new_and_regenerated_certificates_record_the_published_version(self, template, course_run):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from coursecerts.certificates.models import GeneratedCertificate
+        from tests.factories import learner_in_course
+
+        v1 = publish(template)
+        learner_in_course(course_run, username="bulk1")
+        call_command("generate_course_certificates", str(course_run.id), stdout=StringIO())
+        (certificate,) = GeneratedCertificate.objects.filter(user__username="bulk1")
+        assert certificate.template_version == v1
+        v2 = publish(template, "<p>second</p>")
+        call_command(
+            "generate_course_certificates",
+            str(course_run.id),
+            "--statuses",
+            "downloadable",
+            stdout=StringIO(),
+        )
+        certificate.refresh_from_db()
+        assert certificate.template_version == v1  # a downloadable certificate is final (eligibility rules)
+        assert v2.state == "published"
+
+
+class TestReissue:
+    def test_reissue_moves_issued_certificates_to_the_published_version(self, client, template, course_run):
+        from coursecerts.certificates.models import CertificateHistory
+        from coursecerts.certificates.services.template_versions import certificates_reissue_with_version
+
+        publish(template)
+        first = issue(course_run)
+        issue(course_run, name="B", username="b")
+        v2 = publish(template, '<h1 id="t">Second design</h1>')
+        assert "Second design" not in page(client, first)
+        assert certificates_reissue_with_version(version=v2, actor=UserFactory(username="ops")) == 2
+        first.refresh_from_db()
+        assert first.template_version == v2 and "Second design" in page(client, first)
+        notes = list(
+            CertificateHistory.objects.filter(source="template_reissue").values_list("note", flat=True)
+        )
+        assert sorted(notes) == [f"Reissued with template {template.pk} v2 (was v1)"] * 2
+        assert certificates_reissue_with_version(version=v2) == 0  # idempotent
+
+    def test_only_a_published_version_can_be_reissued_with(self, template):
+        from coursecerts.certificates.services.template_versions import (
+            TemplateVersionNotPublished,
+            certificates_reissue_with_version,
+        )
+
+        draft = template_version_create(template=template)
+        with pytest.raises(TemplateVersionNotPublished, match="not published"):
+            certificates_reissue_with_version(version=draft)
+
+    def test_the_admin_action(self, client, template, course_run):
+        publish(template)
+        certificate = issue(course_run)
+        v2 = publish(template, "<p>2</p>")
+        client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+        response = client.post(
+            "/admin/certificates/certificatetemplateversion/",
+            {"action": "reissue", "_selected_action": [v2.pk]},
+            follow=True,
+        )
+        assert b"1 certificates reissued" in response.content
+        certificate.refresh_from_db()
+        assert certificate.template_version == v2

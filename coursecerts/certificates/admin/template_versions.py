@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from coursecerts.certificates.admin.configuration import CertificateTemplateAdmin, CertificateTemplateForm
 from coursecerts.certificates.models import CertificateTemplate, CertificateTemplateVersion
 from coursecerts.certificates.services.template_versions import (
+    TemplateVersionNotPublished,
+    certificates_reissue_with_version,
     template_version_create,
     template_version_latest_draft,
     template_version_publish,
@@ -102,7 +104,7 @@ class CertificateTemplateVersionAdmin(admin.ModelAdmin):
         "published",
         "published_by",
     )
-    actions = ["publish"]
+    actions = ["publish", "reissue"]
 
     def has_add_permission(self, request):
         return False
@@ -116,6 +118,19 @@ class CertificateTemplateVersionAdmin(admin.ModelAdmin):
             self.message_user(request, "Select exactly one version to publish.", messages.ERROR)
             return
         _publish(self, request, queryset.get())
+
+    @admin.action(description="Reissue certificates of older versions of this template with the selected one")
+    def reissue(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one (published) version.", messages.ERROR)
+            return
+        version = queryset.get()
+        try:
+            count = certificates_reissue_with_version(version=version, actor=request.user)
+        except TemplateVersionNotPublished as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(request, f"{count} certificates reissued with {version}.", messages.SUCCESS)
 
 
 def _publish(model_admin, request, version: CertificateTemplateVersion) -> None:

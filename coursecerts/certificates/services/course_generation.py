@@ -63,7 +63,7 @@ REGENERATION_STATUSES = (
 )
 _CERTIFICATE_FIELDS = [
     "status", "mode", "grade", "name", "download_url", "download_uuid", "key", "error_reason",
-    "issued_date", "course_title", "modified_date",
+    "issued_date", "course_title", "modified_date", "template_version",
 ]  # fmt: skip
 
 

@@ -10,13 +10,21 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coursecerts.certificates.models import (
+    CertificateHistory,
+    CertificateStatuses,
     CertificateTemplate,
     CertificateTemplateVersion,
+    GeneratedCertificate,
     TemplateVersionStates,
 )
 from coursecerts.certificates.web.engine import compile_template
+from coursecerts.common.errors import ApplicationError
 
 log = logging.getLogger(__name__)
+
+
+class TemplateVersionNotPublished(ApplicationError):
+    pass
 
 
 @transaction.atomic
@@ -61,3 +69,48 @@ def template_version_publish(
 
 def template_version_latest_draft(template: CertificateTemplate) -> CertificateTemplateVersion | None:
     return template.versions.filter(state=TemplateVersionStates.DRAFT).order_by("-number").first()
+
+
+@transaction.atomic
+def certificates_reissue_with_version(*, version: CertificateTemplateVersion, actor=None) -> int:
+    """Reissue, with the published `version`, every downloadable certificate issued with another version of the
+    same template: the explicit step that moves issued certificates to a new design (or back, after a rollback).
+    Each one gets a history row naming the change; its stored PDF is replaced on the next download (the PDF's
+    name hashes the version). Returns how many were reissued."""
+    if version.state != TemplateVersionStates.PUBLISHED:
+        raise TemplateVersionNotPublished(f"{version} is not published: publish it before reissuing with it")
+    certificates = list(
+        GeneratedCertificate.objects.select_for_update()
+        .filter(template_version__template_id=version.template_id, status=CertificateStatuses.DOWNLOADABLE)
+        .exclude(template_version=version)
+        .select_related("template_version")
+    )
+    GeneratedCertificate.objects.filter(pk__in=[c.pk for c in certificates]).update(template_version=version)
+    CertificateHistory.objects.bulk_create(
+        [_reissue_row(c, version, actor) for c in certificates], batch_size=1000
+    )
+    log.info(
+        "template %s: %d certificates reissued with v%s",
+        version.template_id,
+        len(certificates),
+        version.number,
+    )
+    return len(certificates)
+
+
+def _reissue_row(
+    certificate: GeneratedCertificate, version: CertificateTemplateVersion, actor
+) -> CertificateHistory:
+    same = {
+        f"{field}_{side}": getattr(certificate, field)
+        for field in ("status", "mode", "grade", "name")
+        for side in ("before", "after")
+    }
+    return CertificateHistory(
+        certificate=certificate,
+        source="template_reissue",
+        actor=actor,
+        note=f"Reissued with template {version.template_id} v{version.number} "
+        f"(was v{certificate.template_version.number})",
+        **same,
+    )
