@@ -91,3 +91,11 @@ def test_every_visit_is_still_tracked(client, certificate, caplog):
     visit(client, certificate)
     visit(client, certificate)
     assert sum("evidence_visited" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_unknown_languages_share_one_entry(client, certificate):
+    from coursecerts.certificates.web import page_cache
+
+    for lang in ("xx", "yy", "zz", "en"):
+        visit(client, certificate, lang=lang)
+    assert len(page_cache._pages) == 2  # ("en", None) and (None, None)

@@ -54,9 +54,18 @@ def freshness_key(verify_uuid: str) -> tuple | None:
     return tuple(row) if row is not None else None
 
 
+def _languages(inputs: tuple) -> tuple:
+    """The language inputs (?lang, the visitor's), reduced to translated languages: arbitrary `?lang=` values
+    share one entry instead of filling the cache."""
+    from coursecerts.certificates.web.language import closest_language
+
+    return tuple(closest_language(value) for value in inputs)
+
+
 def lookup(verify_uuid: str, inputs: tuple, key: tuple | None, now: datetime) -> CachedPage | None:
     if key is None or settings.CERTIFICATE_PAGE_CACHE_SIZE <= 0:
         return None
+    inputs = _languages(inputs)
     with _lock:
         page = _pages.get((verify_uuid, inputs))
         if page is not None:
@@ -78,6 +87,7 @@ def lookup(verify_uuid: str, inputs: tuple, key: tuple | None, now: datetime) ->
 def store(verify_uuid: str, inputs: tuple, key: tuple | None, **values) -> None:
     if key is None or settings.CERTIFICATE_PAGE_CACHE_SIZE <= 0:
         return
+    inputs = _languages(inputs)
     page = CachedPage(key=key, stored_at=time.monotonic(), **values)
     with _lock:
         _pages[(verify_uuid, inputs)] = page
