@@ -5,13 +5,29 @@
 - /api/schema/, /api/docs/  OpenAPI 3 schema and its docs page
 """
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from coursecerts.api.v1 import course_team, data_in, generation, imports, reports, retirement, verification
 from coursecerts.api.views import api_not_found
 
-COURSE = "courses/<str:course_key>"
+
+class SegmentConverter:
+    """A path segment without NUL: like <str:>, but a NUL (which PostgreSQL cannot compare) makes the URL match
+    no endpoint (a JSON 404) instead of reaching a query."""
+
+    regex = r"[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(SegmentConverter, "segment")
+
+COURSE = "courses/<segment:course_key>"
 
 v1_patterns = [
     # data in
@@ -21,16 +37,16 @@ v1_patterns = [
         data_in.CertificateConfigurationPutApi.as_view(),
         name="certificate-configuration",
     ),
-    path("learners/<str:username>", data_in.LearnerPutApi.as_view(), name="learner"),
+    path("learners/<segment:username>", data_in.LearnerPutApi.as_view(), name="learner"),
     path(
-        "learners/<str:username>/id-verification",
+        "learners/<segment:username>/id-verification",
         data_in.IdVerificationPutApi.as_view(),
         name="id-verification",
     ),
-    path("learners/<str:username>/retire", retirement.LearnerRetireApi.as_view(), name="learner-retire"),
-    path(f"{COURSE}/enrollments/<str:username>", data_in.EnrollmentPutApi.as_view(), name="enrollment"),
-    path(f"{COURSE}/grades/<str:username>", data_in.GradePutApi.as_view(), name="grade"),
-    path(f"{COURSE}/roles/<str:username>", data_in.CourseRoleApi.as_view(), name="role"),
+    path("learners/<segment:username>/retire", retirement.LearnerRetireApi.as_view(), name="learner-retire"),
+    path(f"{COURSE}/enrollments/<segment:username>", data_in.EnrollmentPutApi.as_view(), name="enrollment"),
+    path(f"{COURSE}/grades/<segment:username>", data_in.GradePutApi.as_view(), name="grade"),
+    path(f"{COURSE}/roles/<segment:username>", data_in.CourseRoleApi.as_view(), name="role"),
     path(f"{COURSE}/import", imports.CourseImportApi.as_view(), name="import"),
     # course team
     path(f"{COURSE}/certificates", course_team.CertificateListApi.as_view(), name="certificate-list"),
@@ -44,13 +60,17 @@ v1_patterns = [
         generation.CertificatesRegenerateApi.as_view(),
         name="certificates-regenerate",
     ),
-    path("tasks/<str:task_id>", generation.TaskApi.as_view(), name="task"),
+    path("tasks/<segment:task_id>", generation.TaskApi.as_view(), name="task"),
     path(f"{COURSE}/allowlist", course_team.AllowlistBulkCreateApi.as_view(), name="allowlist-bulk"),
     path(
-        f"{COURSE}/allowlist/<str:username>", course_team.AllowlistEntryApi.as_view(), name="allowlist-entry"
+        f"{COURSE}/allowlist/<segment:username>",
+        course_team.AllowlistEntryApi.as_view(),
+        name="allowlist-entry",
     ),
     path(
-        f"{COURSE}/invalidations/<str:username>", course_team.InvalidationApi.as_view(), name="invalidation"
+        f"{COURSE}/invalidations/<segment:username>",
+        course_team.InvalidationApi.as_view(),
+        name="invalidation",
     ),
     path(
         f"{COURSE}/generation-history",
@@ -58,14 +78,14 @@ v1_patterns = [
         name="generation-history",
     ),
     path(f"{COURSE}/report", reports.CourseReportApi.as_view(), name="report"),
-    path("certificates/<str:verify_uuid>", verification.CertificateVerifyApi.as_view(), name="verify"),
+    path("certificates/<segment:verify_uuid>", verification.CertificateVerifyApi.as_view(), name="verify"),
     path(
-        "certificates/<str:verify_uuid>/history",
+        "certificates/<segment:verify_uuid>/history",
         course_team.CertificateHistoryApi.as_view(),
         name="certificate-history",
     ),
     path(
-        "certificates/<str:verify_uuid>/date-override",
+        "certificates/<segment:verify_uuid>/date-override",
         course_team.DateOverrideApi.as_view(),
         name="date-override",
     ),

@@ -248,6 +248,8 @@ def _percent(value) -> float:
 def _text(value) -> str:
     if not isinstance(value, str):
         raise ValueError("Must be a string.")
+    if "\x00" in value:
+        raise ValueError("Null characters are not allowed.")
     return value
 
 

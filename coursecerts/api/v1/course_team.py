@@ -245,7 +245,10 @@ def _csv_rows(upload) -> tuple[list[list[str]], list[str]]:
             "Make sure that the file you upload is in CSV format with no extraneous characters or rows."
         ]
     try:
-        return list(csv.reader(io.StringIO(upload.read().decode("utf-8-sig")))), []
+        text = upload.read().decode("utf-8-sig")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", b"\x00", 0, 1, "null character")
+        return list(csv.reader(io.StringIO(text))), []
     except (UnicodeDecodeError, csv.Error):
         return [], ["Could not read uploaded file."]
     finally:
