@@ -35,6 +35,7 @@ _DESCRIPTIONS = {
     403: "Authenticated, but not allowed to do this (the reason is in `detail`).",
     404: "The named course, learner or certificate does not exist.",
     409: "Refused by the certificate rules (Open edX dashboard preconditions); the reason is in `detail`.",
+    410: "Gone: the certificate's learner is retired; nothing of the certificate is shown.",
     429: "Too many requests from this client; retry after the Retry-After header's seconds.",
 }
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from coursecerts.learners.models import LearnerProfile
+from coursecerts.learners.models import LearnerProfile, RetirementRecord
 
 User = get_user_model()
 
@@ -50,3 +50,34 @@ class LearnerProfileAdmin(admin.ModelAdmin):
     @admin.display(ordering="user__email")
     def email(self, profile):
         return profile.user.email
+
+
+@admin.register(RetirementRecord)
+class RetirementRecordAdmin(admin.ModelAdmin):
+    """What each retirement did (ADR 0012): read-only, written only by learner_retire."""
+
+    list_display = (
+        "created_at",
+        "user_id_retired",
+        "retired_by",
+        "source",
+        "certificates_changed",
+        "pdf_references_purged",
+        "complete",
+    )
+    list_filter = ("source",)
+    search_fields = ("=user_id_retired",)
+    list_select_related = ("retired_by",)
+
+    @admin.display(boolean=True)
+    def complete(self, record):
+        return record.complete
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,8 @@
 A certificate is public once it has been issued and its run shows certificates (display rules, reference 3.2);
 a public certificate answers whether it is valid now and, if not, why. Unknown and non-public uuids answer the
 same 404, so the endpoint reveals nothing about certificates that were never shown. The answer holds only what
-is printed on the certificate: no email, no username, no grade."""
+is printed on the certificate: no email, no username, no grade. A retired learner's certificate answers 410 Gone
+and nothing else (ADR 0012)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coursecerts.api.errors import not_found
+from coursecerts.api.errors import ApiError, not_found
 from coursecerts.api.schema import errors
 from coursecerts.api.throttling import VerifyThrottle
 from coursecerts.certificates.display import certificates_viewable_for_course, display_date_for_certificate
 from coursecerts.certificates.events import certificate_url
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
+from coursecerts.learners.selectors import certificate_of_retired_learner
 
 _WHY = {
     "valid": "The certificate is valid.",
@@ -93,11 +95,13 @@ class CertificateVerifyApi(APIView):
     @extend_schema(
         summary="Verify a certificate (public)",
         auth=[],
-        responses={200: OutputSerializer, **errors(404, 429)},
+        responses={200: OutputSerializer, **errors(404, 410, 429)},
         tags=["v1 public"],
     )
     def get(self, request, verify_uuid):
         certificate = certificate_get_public(verify_uuid)
         if certificate is None:
             raise not_found("certificate_not_found", "No such certificate.")
+        if certificate_of_retired_learner(certificate):
+            raise ApiError(410, "certificate_gone", "This certificate is no longer available.")
         return Response(self.OutputSerializer(verification_facts(certificate)).data)

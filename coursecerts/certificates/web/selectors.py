@@ -29,6 +29,7 @@ from coursecerts.certificates.web.context import CertificateRenderContext, Signa
 from coursecerts.certificates.web.qr import qr_svg
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
+from coursecerts.learners.selectors import certificate_of_retired_learner
 
 SAMPLE_VERIFY_UUID = "0" * 32
 
@@ -38,6 +39,7 @@ class PageKind(enum.Enum):
     NOT_FOUND = "not_found"  # unknown, not downloadable, or web certificates off: 404
     NOT_YET = "not_yet"  # display rules hide it for now: says when
     INVALIDATED = "invalidated"  # an active invalidation: says so, shows nothing of the certificate
+    RETIRED = "retired"  # the learner is retired (ADR 0012): 410 Gone, shows nothing of the certificate
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def certificate_page_get(
         certificate = certificate_get_for_web_view(verify_uuid)
     if certificate is None or not _web_certificates_on(certificate.course):
         return CertificatePage(PageKind.NOT_FOUND)
+    if certificate_of_retired_learner(certificate):
+        return CertificatePage(PageKind.RETIRED, certificate)
     if certificate.status == CertificateStatuses.UNAVAILABLE and certificate.invalidations.filter(
         active=True
     ):

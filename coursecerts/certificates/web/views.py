@@ -75,6 +75,8 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
     certificate = page.certificate
     language = _language(request, certificate.course, certificate.template_version)
     with translation.override(language):
+        if page.kind is PageKind.RETIRED:
+            return _retired(request)
         if page.kind is PageKind.INVALIDATED:
             return _invalidated(request)
         if page.kind is PageKind.NOT_YET:
@@ -108,6 +110,17 @@ def _invalidated(request) -> HttpResponse:
     )
 
 
+def _retired(request) -> HttpResponse:
+    """A retired learner's certificate: 410 Gone, and nothing of it (ADR 0012)."""
+    return _message(
+        request,
+        kind="retired",
+        heading=_("This certificate is no longer available"),
+        lines=[_("The certificate holder's account has been closed.")],
+        status=410,
+    )
+
+
 def _not_yet(request, available_date) -> HttpResponse:
     if available_date is not None:
         line = _("This certificate will be available on %(date)s.") % {
@@ -122,6 +135,9 @@ def _not_yet(request, available_date) -> HttpResponse:
 def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
     """The certificate as a PDF: rendered once, stored, and served from storage afterwards."""
     page = selectors.certificate_page_get(verify_uuid)
+    if page.kind is PageKind.RETIRED:
+        with translation.override(_language_for_messages(request)):
+            return _retired(request)
     if page.kind is not PageKind.VALID:
         return _not_found(request)
     certificate = page.certificate

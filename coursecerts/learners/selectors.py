@@ -1,0 +1,13 @@
+"""Reads about learners that other apps need."""
+
+from __future__ import annotations
+
+from coursecerts.learners.models import LearnerProfile
+
+
+def certificate_of_retired_learner(certificate) -> bool:
+    """Whether the certificate's learner is retired (its page and verification answer 410 Gone, ADR 0012).
+    Retirement blanks the certificate's name, so a certificate with a name costs no query."""
+    if certificate.name:
+        return False
+    return LearnerProfile.objects.filter(user_id=certificate.user_id, retired_at__isnull=False).exists()
