@@ -68,3 +68,57 @@ def test_two_concurrent_attempts_leave_one_certificate_and_one_issue_record():
     assert results == ["downloadable", "downloadable"]
     cert = GeneratedCertificate.objects.get(user=user, course=course)
     assert CertificateHistory.objects.filter(certificate=cert, status_after="downloadable").count() == 1
+
+
+def test_a_retirement_during_a_course_wide_chunk_never_brings_the_name_back():
+    """The chunk reads a learner's name and, before it commits, a retirement starts: the retirement waits for
+    the chunk (both lock the learner's profile first), then blanks the name the chunk wrote."""
+    import time
+
+    from coursecerts.certificates.services import course_generation
+    from coursecerts.certificates.services.course_generation import chunk_process, course_generation_start
+    from coursecerts.certificates.services.retirement import learner_retire
+
+    course = CourseRunFactory()
+    user = learner_in_course(course)
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    chunk_id = job.chunks.get().pk
+    names_read, release = threading.Event(), threading.Event()
+    original = course_generation.decide_and_write
+    errors = []
+
+    def paused(**kwargs):
+        names_read.set()
+        release.wait(timeout=20)
+        return original(**kwargs)
+
+    def generate():
+        try:
+            chunk_process(chunk_id=chunk_id)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def retire():
+        try:
+            learner_retire(user=user, source="test")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with mock.patch.object(course_generation, "decide_and_write", side_effect=paused):
+        generator = threading.Thread(target=generate)
+        generator.start()
+        assert names_read.wait(timeout=20)
+        retirer = threading.Thread(target=retire)
+        retirer.start()
+        time.sleep(0.5)  # the retirement is now waiting for the chunk's locks
+        release.set()
+        generator.join(timeout=30)
+        retirer.join(timeout=30)
+    assert errors == []
+    certificate = GeneratedCertificate.objects.get(user=user, course=course)
+    assert certificate.name == ""
+    assert not CertificateHistory.objects.filter(certificate=certificate).exclude(name_after="").exists()

@@ -50,6 +50,7 @@ from coursecerts.certificates.services.generation import (
 from coursecerts.common.errors import ApplicationError
 from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
+from coursecerts.learners.models import LearnerProfile
 
 log = logging.getLogger(__name__)
 
@@ -366,7 +367,13 @@ def chunk_process(*, chunk_id: int) -> dict | None:
 def _chunk_write(chunk: CertificateGenerationChunk) -> dict:
     job = chunk.job
     source = "course_regeneration" if job.scope == GenerationScopes.STATUSES else "course_generation"
-    # Lock the chunk's certificates against the per-learner path (grade events) while deciding and writing.
+    # Lock the chunk's learners (their profiles, as retirement does, so that a retirement and this chunk run one
+    # after the other and the name is never written back), then their certificates against the per-learner path.
+    list(
+        LearnerProfile.objects.select_for_update()
+        .filter(user_id__in=chunk.user_ids)
+        .values_list("pk", flat=True)
+    )
     list(
         GeneratedCertificate.objects.select_for_update().filter(course=job.course, user_id__in=chunk.user_ids)
     )

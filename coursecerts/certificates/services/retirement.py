@@ -118,11 +118,15 @@ def _delete_all(storage, names: list[str], deleted: list[str]) -> list[dict]:
 
 @transaction.atomic
 def _retire_rows(result: RetirementResult, user, *, actor, source: str, cleared: list[int]) -> None:
+    # The profile row is the learner's lock, taken first here as in course-wide generation (which locks its
+    # chunk's profiles before reading names): a chunk that read the name commits before this purge runs, and a
+    # chunk that starts after reads the blank name.
+    LearnerProfile.objects.get_or_create(user=user)
+    list(LearnerProfile.objects.select_for_update().filter(user=user).values_list("pk", flat=True))
     purge = certificate_purge_pdf_references(certificate_ids=cleared)
     result.pdf_references = purge.purgeable_ids if purge.rows_changed else []
     names = certificate_purge_names(user_ids=[user.pk], redact_history=True)
     result.certificates, result.history_rows = names.certificates, names.history_rows
-    LearnerProfile.objects.get_or_create(user=user)
     result.learner_rows = _profile_rows(user).update(name="", verified_name="", retired_at=timezone.now())
     result.learner_rows += _user_rows(user).update(email="", first_name="", last_name="")
     changed = (
