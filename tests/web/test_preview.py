@@ -94,3 +94,13 @@ def test_preview_in_arabic(client, course_run):
     client.force_login(UserFactory(username="ops", is_staff=True))
     body = preview(client, course_run, lang="ar").content.decode()
     assert 'dir="rtl"' in body and "متعلّم تجريبي" in body
+
+
+def test_a_run_without_any_configuration_previews_without_signatories(client):
+    from tests.factories import CourseRunFactory
+
+    run = CourseRunFactory(display_name="Bare Course")
+    client.force_login(UserFactory(username="ops", is_staff=True))
+    response = client.get(f"/certificates/course/{run.id}", {"preview": "honor"})
+    assert response.status_code == 200
+    assert b"Bare Course" in response.content and b'id="signatories"' not in response.content
