@@ -68,3 +68,12 @@ def test_a_grade_outside_0_and_1_is_refused(percent):
     with pytest.raises(ValidationError):
         course_grade_update(user=UserFactory(), course_run=run, percent_grade=percent, passed=True)
     assert not run.grades.exists()
+
+
+def test_a_run_without_an_organisation_named_keeps_the_existing_organisations_name():
+    from coursecerts.courses.models import Organization
+
+    Organization.objects.create(short_name="OLI", name="Open Learning Institute")
+    run, _ = course_run_upsert(course_key=KEY, display_name="x")
+    assert run.organization.name == "Open Learning Institute"
+    assert Organization.objects.get(short_name="OLI").name == "Open Learning Institute"

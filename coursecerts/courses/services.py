@@ -34,7 +34,8 @@ def course_run_upsert(
     if created:
         run = CourseRun(id=key)
     run.display_name = display_name
-    run.organization = organization or organization_upsert(short_name=key.org)
+    # Without an organisation named, the key's org: an existing organisation keeps its name.
+    run.organization = organization or organization_get_or_create(short_name=key.org)
     for name, value in fields.items():
         setattr(run, name, value)
     run.full_clean(validate_unique=False)

@@ -241,6 +241,18 @@ def _ensure_pks(new, course_run) -> None:
             missing[user_id].pk = pk
 
 
+@transaction.atomic
+def learners_generate(*, course_run: CourseRun, user_ids: list[int], source: str, actor=None) -> Tally:
+    """Decide and write a set of a run's learners in one transaction: a chunk of a course-wide run, the learners
+    reconciliation fixes, the learners a bulk import's triggers name. The learners' profiles are locked first (as
+    retirement locks them, so that a retirement and this run one after the other and a name is never written
+    back), then their certificates, against the per-learner path."""
+    list(LearnerProfile.objects.select_for_update().filter(user_id__in=user_ids).values_list("pk", flat=True))
+    list(GeneratedCertificate.objects.select_for_update().filter(course=course_run, user_id__in=user_ids))
+    rows = selectors.course_learner_facts(course_run=course_run, user_ids=user_ids)
+    return decide_and_write(course_run=course_run, rows=rows, source=source, actor=actor)
+
+
 # --- dry run ----------------------------------------------------------------------------------------------
 
 
@@ -367,20 +379,11 @@ def chunk_process(*, chunk_id: int) -> dict | None:
 def _chunk_write(chunk: CertificateGenerationChunk) -> dict:
     job = chunk.job
     source = "course_regeneration" if job.scope == GenerationScopes.STATUSES else "course_generation"
-    # Lock the chunk's learners (their profiles, as retirement does, so that a retirement and this chunk run one
-    # after the other and the name is never written back), then their certificates against the per-learner path.
-    list(
-        LearnerProfile.objects.select_for_update()
-        .filter(user_id__in=chunk.user_ids)
-        .values_list("pk", flat=True)
+    tally = learners_generate(
+        course_run=job.course, user_ids=chunk.user_ids, source=source, actor=job.requested_by
     )
-    list(
-        GeneratedCertificate.objects.select_for_update().filter(course=job.course, user_id__in=chunk.user_ids)
-    )
-    rows = selectors.course_learner_facts(course_run=job.course, user_ids=chunk.user_ids)
-    tally = decide_and_write(course_run=job.course, rows=rows, source=source, actor=job.requested_by)
     # Learners named in the chunk but no longer enrolled count as decided, with nothing written.
-    tally.outcomes["no_certificate"] += len(chunk.user_ids) - len(rows)
+    tally.outcomes["no_certificate"] += len(chunk.user_ids) - sum(tally.outcomes.values())
     chunk.state, chunk.result = JobStates.SUCCEEDED, tally.as_dict()
     chunk.save(update_fields=["state", "result"])
     locked = CertificateGenerationJob.objects.select_for_update().get(pk=job.pk)

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import transaction
-
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, decide
-from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
-from coursecerts.certificates.services.course_generation import _chunks, chunk_size, decide_and_write
+from coursecerts.certificates.models import CertificateStatuses
+from coursecerts.certificates.services.course_generation import _chunks, chunk_size, learners_generate
 from coursecerts.enrollments.models import CourseEnrollment
 
 
@@ -43,12 +41,7 @@ def course_reconcile(*, course_run, fix: bool = False, actor=None) -> dict:
                 if not fresh.eligible:
                     unearned.append({"username": user.username, "reason": fresh.reason.value})
         if fix and to_fix:
-            fixed += _issue(course_run, to_fix, actor)
+            fixed += learners_generate(
+                course_run=course_run, user_ids=to_fix, source="reconcile", actor=actor
+            ).changed
     return {"checked": len(ids), "missing": missing, "unearned": unearned, "fixed": fixed}
-
-
-@transaction.atomic
-def _issue(course_run, user_ids, actor) -> int:
-    list(GeneratedCertificate.objects.select_for_update().filter(course=course_run, user_id__in=user_ids))
-    rows = selectors.course_learner_facts(course_run=course_run, user_ids=user_ids)
-    return decide_and_write(course_run=course_run, rows=rows, source="reconcile", actor=actor).changed
