@@ -57,3 +57,12 @@ def test_verification_answers_410_without_personal_data(client, learners):
     assert response.json()["error_code"] == "certificate_gone"
     assert "Alicia" not in response.content.decode()
     assert client.get(f"/api/v1/certificates/{_uuid(bob)}").status_code == 200
+
+
+def test_the_410_page_is_translated(client, learners):
+    alice, _ = learners
+    learner_retire(user=alice, source="test")
+    cache.clear()
+    response = client.get(f"/certificates/{_uuid(alice)}?lang=ar")
+    assert response.status_code == 410
+    assert "لم تعد هذه الشهادة متاحة" in response.text and "تم إغلاق حساب صاحب الشهادة." in response.text
