@@ -28,3 +28,12 @@ def render_certificate_pdf(self, *, certificate_id: int) -> str:
         return ""
     language = closest_language(settings.LANGUAGE_CODE) or settings.CERTIFICATE_LANGUAGES[0]
     return certificate_pdf_get_or_render(certificate=page.certificate, language=language).name
+
+
+@shared_task(bind=True, max_retries=2, default_retry_delay=30, acks_late=True)
+def render_certificate_pdfs(self, *, certificate_ids: list[int]) -> int:
+    """The same for a batch of certificates issued together (course-wide generation). Returns how many were
+    rendered."""
+    return sum(
+        1 for certificate_id in certificate_ids if render_certificate_pdf(certificate_id=certificate_id)
+    )

@@ -180,3 +180,20 @@ class TestFonts:
     def test_the_system_check_names_the_missing_fonts(self, no_fonts):
         with pytest.raises(SystemCheckError, match=r"certificates\.E001.*NotoSerifCJK-Regular.ttc"):
             call_command("check")
+
+
+def test_with_pdf_on_issue_a_course_wide_run_renders_the_issued_pdfs_in_batches(
+    settings, course_run, captured_on_commit
+):
+    from coursecerts.certificates.models import GeneratedCertificate
+    from coursecerts.certificates.services.course_generation import course_generation_start
+    from tests.factories import learner_in_course
+
+    settings.CERTIFICATE_PDF_ON_ISSUE = True
+    passing = learner_in_course(course_run, username="bulk-pass")
+    learner_in_course(course_run, username="bulk-fail", percent=0.1, passed=False)
+    with captured_on_commit(execute=True):
+        course_generation_start(course_run=course_run, scope="all")
+    certificate = GeneratedCertificate.objects.get(user=passing)
+    assert stored_files(certificate) != []
+    assert GeneratedCertificate.objects.count() == 1

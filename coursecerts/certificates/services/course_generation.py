@@ -47,6 +47,7 @@ from coursecerts.certificates.services.generation import (
     format_grade,
     history_row,
 )
+from coursecerts.certificates.services.pdf import certificate_pdfs_render_on_commit
 from coursecerts.common.errors import ApplicationError
 from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
@@ -202,6 +203,9 @@ def _write(writes, *, course_run, source: str, actor, now) -> int:
         now=now,
     )
     certificates_changed_on_commit([(c, status_before) for c, _, status_before in writes], source=source)
+    certificate_pdfs_render_on_commit(
+        [c.pk for c, _, _ in writes if c.status == CertificateStatuses.DOWNLOADABLE]
+    )
     return len(writes)
 
 

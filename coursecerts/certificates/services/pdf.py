@@ -113,6 +113,16 @@ def open_stored_pdf(name: str):
     return default_storage.open(name, "rb")
 
 
+def certificate_pdfs_render_on_commit(certificate_ids: list[int], *, batch: int = 100) -> None:
+    """The same for certificates issued in bulk: one task per batch of `batch` certificates."""
+    if not settings.CERTIFICATE_PDF_ON_ISSUE or not certificate_ids:
+        return
+    from coursecerts.certificates.pdf_tasks import render_certificate_pdfs
+
+    batches = [certificate_ids[start : start + batch] for start in range(0, len(certificate_ids), batch)]
+    transaction.on_commit(lambda: [render_certificate_pdfs.delay(certificate_ids=ids) for ids in batches])
+
+
 def certificate_pdf_render_on_commit(certificate: GeneratedCertificate) -> None:
     """After the caller's transaction commits, queue rendering of the PDF in the default language, when
     CERTIFICATE_PDF_ON_ISSUE is on (otherwise it is rendered on its first request)."""
