@@ -31,6 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench")
 
@@ -224,22 +226,12 @@ def child(size: int, sample: int, processes: int) -> None:
 # --- the driver -----------------------------------------------------------------------------------------
 
 
-def recreate_postgres() -> None:
-    import psycopg
-
-    name = POSTGRES_URL.rsplit("/", 1)[1]
-    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def run_child(database: str, size: int, sample: int, processes: int) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as tmp:
         env["COURSECERTS_VAR_DIR"] = tmp
         if database == "postgresql":
-            recreate_postgres()
+            recreate_postgres(POSTGRES_URL)
             env["DATABASE_URL"] = POSTGRES_URL
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
     "BENCH_IMPORT_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench_import"
@@ -80,16 +82,6 @@ def child(rows: int) -> None:
     print(json.dumps(result))
 
 
-def recreate_postgres() -> None:
-    import psycopg
-
-    name = POSTGRES_URL.rsplit("/", 1)[1]
-    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def run_child(database: str, rows: int) -> dict:
     env = {
         **os.environ,
@@ -102,7 +94,7 @@ def run_child(database: str, rows: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env["COURSECERTS_VAR_DIR"] = tmp
         if database == "postgresql":
-            recreate_postgres()
+            recreate_postgres(POSTGRES_URL)
             env["DATABASE_URL"] = POSTGRES_URL
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
