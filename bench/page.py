@@ -265,12 +265,11 @@ def typst_worker(uuids: list[str], renders: int) -> dict:
 
 def weasyprint_worker(uuids: list[str], renders: int) -> dict:
     """The same certificate printed by WeasyPrint from the page's HTML (operators' templates take this path)."""
+    from dataclasses import replace
+
     from django.template.loader import render_to_string
 
     from coursecerts.certificates.web.pdf import render_html_pdf
-
-    from dataclasses import replace
-
     from coursecerts.certificates.web.qr import qr_png_img
 
     contexts = [replace(c, qr_svg=qr_png_img(c.verify_url)) for c in _contexts(uuids, 50)]  # as services.pdf
