@@ -20,7 +20,8 @@ def certificate_url(certificate: GeneratedCertificate) -> str:
     return f"{settings.SITE_URL}/certificates/{certificate.verify_uuid}"
 
 
-def track(event_name: str, certificate: GeneratedCertificate, **data) -> None:
+def tracking_event(event_name: str, certificate: GeneratedCertificate, **data) -> str:
+    """One tracking-log line: the event as a JSON object."""
     payload = {
         "name": event_name,
         "context": {"org_id": certificate.course_id.org, "course_id": str(certificate.course_id)},
@@ -32,7 +33,11 @@ def track(event_name: str, certificate: GeneratedCertificate, **data) -> None:
             **data,
         },
     }
-    tracking_log.info(json.dumps(payload, sort_keys=True))
+    return json.dumps(payload, sort_keys=True)
+
+
+def track(event_name: str, certificate: GeneratedCertificate, **data) -> None:
+    tracking_log.info(tracking_event(event_name, certificate, **data))
 
 
 def certificate_changed_on_commit(
@@ -51,17 +56,30 @@ def certificate_changed_on_commit(
 def certificates_changed_on_commit(
     changes: list[tuple[GeneratedCertificate, str | None]], *, source: str
 ) -> None:
-    """The same for many certificates at once (course-wide generation): one callback after commit."""
+    """The same for many certificates at once (course-wide generation): one callback after commit, which sends
+    each certificate's signals and writes the batch's tracking events as one log record of JSON lines (the
+    file holds the same lines as one record each would write, at a fraction of the handler's cost)."""
 
     def send_all():
-        for certificate, status_before in changes:
-            send_certificate_changed(certificate, status_before, source, "batch")
+        lines = [
+            line
+            for certificate, status_before in changes
+            if (line := _send_signals(certificate, status_before, source, "batch"))
+        ]
+        if lines:
+            tracking_log.info("\n".join(lines))
 
     if changes:
         transaction.on_commit(send_all)
 
 
 def send_certificate_changed(certificate, status_before, source: str, generation_mode: str) -> None:
+    if line := _send_signals(certificate, status_before, source, generation_mode):
+        tracking_log.info(line)
+
+
+def _send_signals(certificate, status_before, source: str, generation_mode: str) -> str | None:
+    """Send a change's signals; return its tracking event (certificate created or revoked), if it has one."""
     kwargs = {
         "sender": GeneratedCertificate,
         "user_id": certificate.user_id,
@@ -74,7 +92,7 @@ def send_certificate_changed(certificate, status_before, source: str, generation
     if certificate.status in PASSED_STATUSES:
         signals.COURSE_CERT_AWARDED.send(**kwargs)
         if status_before not in PASSED_STATUSES:
-            track(
+            return tracking_event(
                 "edx.certificate.created",
                 certificate,
                 enrollment_mode=certificate.mode,
@@ -83,7 +101,10 @@ def send_certificate_changed(certificate, status_before, source: str, generation
     elif status_before is not None and certificate.status in _REVOKED_STATUSES:
         signals.COURSE_CERT_REVOKED.send(**kwargs)
         if status_before == CertificateStatuses.DOWNLOADABLE:
-            track("edx.certificate.revoked", certificate, enrollment_mode=certificate.mode, source=source)
+            return tracking_event(
+                "edx.certificate.revoked", certificate, enrollment_mode=certificate.mode, source=source
+            )
+    return None
 
 
 _REVOKED_STATUSES = frozenset(

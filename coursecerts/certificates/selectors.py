@@ -99,20 +99,21 @@ class LearnerRef:
 
 
 def course_learner_facts(
-    *, course_run: CourseRun, user_ids=None
+    *, course_run: CourseRun, user_ids=None, lock: bool = False
 ) -> list[tuple[LearnerRef, LearnerFacts, GeneratedCertificate | None]]:
     """(learner, facts, certificate) for every learner enrolled in a run (inactive enrollments too), or for
     `user_ids` among them, ordered by user id, in a fixed number of queries whatever the count: the set-based
-    twin of learner_facts_get. Users with no enrollment in the run are not listed."""
+    twin of learner_facts_get. Users with no enrollment in the run are not listed. With `lock`, the
+    certificates are read FOR UPDATE (the caller is in a transaction and has locked the profiles first)."""
     enrollments = CourseEnrollment.objects.filter(course=course_run)
     certificates = GeneratedCertificate.objects.filter(course=course_run)
     related = {"course": course_run}
     if user_ids is not None:
         wanted = set(user_ids)
-        related.update(_user_filter(user_ids))
+        related.update(user_id_filter(user_ids))
         enrollments, certificates = (
-            enrollments.filter(**_user_filter(user_ids)),
-            certificates.filter(**_user_filter(user_ids)),
+            enrollments.filter(**user_id_filter(user_ids)),
+            certificates.filter(**user_id_filter(user_ids)),
         )
     learners = list(
         enrollments.order_by("user_id").values_list(
@@ -122,7 +123,8 @@ def course_learner_facts(
     )  # fmt: skip
     if user_ids is not None:
         learners = [learner for learner in learners if learner[0] in wanted]
-    by_user = {c.user_id: c for c in certificates if user_ids is None or c.user_id in wanted}
+    read = certificates.select_for_update() if lock else certificates
+    by_user = {c.user_id: c for c in read if user_ids is None or c.user_id in wanted}
     grades = {
         uid: (percent, passed)
         for uid, percent, passed in PersistentCourseGrade.objects.filter(**related).values_list(
@@ -168,7 +170,7 @@ def course_learner_facts(
     return rows
 
 
-def _user_filter(user_ids) -> dict:
+def user_id_filter(user_ids) -> dict:
     """Many ids (a chunk) filter as a range, far cheaper to send than a thousand-value IN list; rows of users in
     the range but not among the ids are dropped by the caller. A few ids filter with IN."""
     if len(user_ids) > 50:
@@ -182,7 +184,7 @@ def _id_verified_user_ids(course_run, user_ids) -> set[int]:
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
     if user_ids is not None:
-        verifications = verifications.filter(**_user_filter(user_ids))
+        verifications = verifications.filter(**user_id_filter(user_ids))
     else:
         verifications = verifications.filter(user__enrollments__course=course_run)
     return set(verifications.values_list("user_id", flat=True))

@@ -45,11 +45,11 @@ from coursecerts.certificates.services.generation import (
     apply_revoke,
     course_title,
     format_grade,
-    history_row,
 )
 from coursecerts.certificates.services.pdf import certificate_pdfs_render_on_commit
+from coursecerts.certificates.web.cascade import published_versions_for_course
 from coursecerts.common.errors import ApplicationError
-from coursecerts.courses.models import CourseRun
+from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.learners.models import LearnerProfile
 
@@ -155,7 +155,7 @@ def chunk_size() -> int:
 def decide_and_write(*, course_run: CourseRun, rows, source: str, actor=None, dry_run: bool = False) -> Tally:
     """Decide every (user, facts, certificate) row and write the changes in bulk (nothing when dry_run)."""
     policy, now, title = Policy.from_settings(), timezone.now(), course_title(course_run)
-    tally, writes = Tally(), []
+    tally, writes, versions = Tally(), [], None
     for user, facts, certificate in rows:
         decision = decide(facts, policy)
         tally.outcomes[decision.outcome] += 1
@@ -163,21 +163,24 @@ def decide_and_write(*, course_run: CourseRun, rows, source: str, actor=None, dr
             tally.reasons[decision.reason.value] += 1
         if dry_run or decision.action == Action.NONE:
             continue
+        if versions is None:  # the template version of each mode, for every certificate issued here
+            versions = published_versions_for_course(course_run, CourseModes.values)
         target = certificate or GeneratedCertificate(user_id=user.pk, course=course_run)
         writes.append((target, _snapshot(certificate), certificate.status if certificate else None))
-        _apply(target, decision, facts, user=user, title=title, now=now)
+        _apply(target, decision, facts, user=user, title=title, now=now, versions=versions)
     if writes:
         tally.changed = _write(writes, course_run=course_run, source=source, actor=actor, now=now)
     return tally
 
 
-def _apply(target, decision, facts, *, user, title, now) -> None:
+def _apply(target, decision, facts, *, user, title, now, versions) -> None:
     name, mode = user.name, facts.enrollment_mode
     if decision.action == Action.GENERATE:
         grade = format_grade(facts.grade_percent)
         apply_generate(
-            target, name=name, course_title=title, mode=mode, grade=grade, status=decision.status, now=now
-        )
+            target, name=name, course_title=title, mode=mode, grade=grade, status=decision.status, now=now,
+            template_version=versions.get(mode),
+        )  # fmt: skip
     elif decision.action == Action.MARK_NOTPASSING:
         grade = format_grade(facts.grade_percent)
         apply_revoke(target, status=CertificateStatuses.NOTPASSING, mode=mode, grade=grade, name=name)
@@ -194,13 +197,9 @@ def _write(writes, *, course_run, source: str, actor, now) -> int:
     GeneratedCertificate.objects.bulk_create(new, batch_size=1000)
     GeneratedCertificate.objects.bulk_update(old, _CERTIFICATE_FIELDS, batch_size=1000)
     _ensure_pks(new, course_run)
+    actor_id = actor.pk if actor is not None else None
     _history_insert(
-        [
-            row
-            for row in (history_row(c, before, source=source, actor=actor) for c, before, _ in writes)
-            if row
-        ],
-        now=now,
+        [row for c, before, _ in writes if (row := _history_values(c, before, source, actor_id))], now=now
     )
     certificates_changed_on_commit([(c, status_before) for c, _, status_before in writes], source=source)
     certificate_pdfs_render_on_commit(
@@ -210,28 +209,44 @@ def _write(writes, *, course_run, source: str, actor, now) -> int:
 
 
 _HISTORY_COLUMNS = [
-    "certificate_id", "created", "source", "actor_id", "status_before", "status_after", "mode_before",
-    "mode_after", "grade_before", "grade_after", "name_before", "name_after", "note",
+    "certificate_id", "source", "actor_id", "status_before", "status_after", "mode_before", "mode_after",
+    "grade_before", "grade_after", "name_before", "name_after", "note", "created",
 ]  # fmt: skip
+_NOTHING_BEFORE = dict.fromkeys(("status", "mode", "grade", "name"), "")
 
 
-def _history_insert(rows: list[CertificateHistory], *, now) -> None:
-    """History rows of one chunk in one executemany: the ORM's per-field preparation of bulk_create costs as
-    much as the certificates' own insert here, and every value is already a plain string or id."""
+def _history_values(certificate, before: dict | None, source: str, actor_id) -> tuple | None:
+    """The values of a history row, as services.generation.history_row builds it (a new certificate, or a
+    change of status, mode, grade or name), without a model instance; None when nothing tracked changed."""
+    after = _snapshot(certificate)
+    if before == after:
+        return None
+    before = before or _NOTHING_BEFORE
+    return (
+        certificate.pk, source, actor_id, before["status"], after["status"], before["mode"], after["mode"],
+        before["grade"], after["grade"], before["name"], after["name"], "",
+    )  # fmt: skip
+
+
+def _history_insert(rows: list[tuple], *, now) -> None:
+    """A chunk's history rows in one statement: COPY on PostgreSQL, one executemany elsewhere. The ORM's
+    bulk_create prepares every field of every row (and Django's client-side binding then quotes each one),
+    which cost as much as the certificates' own insert; these values are already plain strings and ids."""
     if not rows:
         return
-    created = CertificateHistory._meta.get_field("created").get_db_prep_value(now, connection)
     table = connection.ops.quote_name(CertificateHistory._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in _HISTORY_COLUMNS)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})"
-    values = [
-        (row.certificate.pk, created, row.source, row.actor_id, row.status_before, row.status_after,
-         row.mode_before, row.mode_after, row.grade_before, row.grade_after, row.name_before, row.name_after,
-         row.note)
-        for row in rows
-    ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, now))
+            return
+        created = CertificateHistory._meta.get_field("created").get_db_prep_value(now, connection)
+        placeholders = ", ".join(["%s"] * len(_HISTORY_COLUMNS))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", [(*row, created) for row in rows]
+        )
 
 
 def _ensure_pks(new, course_run) -> None:
@@ -250,10 +265,11 @@ def learners_generate(*, course_run: CourseRun, user_ids: list[int], source: str
     """Decide and write a set of a run's learners in one transaction: a chunk of a course-wide run, the learners
     reconciliation fixes, the learners a bulk import's triggers name. The learners' profiles are locked first (as
     retirement locks them, so that a retirement and this run one after the other and a name is never written
-    back), then their certificates, against the per-learner path."""
-    list(LearnerProfile.objects.select_for_update().filter(user_id__in=user_ids).values_list("pk", flat=True))
-    list(GeneratedCertificate.objects.select_for_update().filter(course=course_run, user_id__in=user_ids))
-    rows = selectors.course_learner_facts(course_run=course_run, user_ids=user_ids)
+    back), then their certificates, against the per-learner path. A chunk's learners are a range of ids, and
+    the locks cover the range (a thousand-value IN list costs more to build and send than the rows it locks)."""
+    profiles = LearnerProfile.objects.select_for_update().filter(**selectors.user_id_filter(user_ids))
+    list(profiles.values_list("pk", flat=True))
+    rows = selectors.course_learner_facts(course_run=course_run, user_ids=user_ids, lock=True)
     return decide_and_write(course_run=course_run, rows=rows, source=source, actor=actor)
 
 

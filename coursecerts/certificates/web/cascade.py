@@ -36,7 +36,16 @@ def certificate_template_get(
     *, organization_id: int | None, course_key, mode: str | None, language: str | None
 ) -> CertificateTemplate | None:
     """The active template the cascade picks (with `published_versions` prefetched), or None for the default."""
-    candidates = _candidates(organization_id, mode, language)
+    return _pick(
+        _candidates(organization_id, [mode] if mode else [], language),
+        organization_id,
+        course_key,
+        mode,
+        language,
+    )
+
+
+def _pick(candidates, organization_id, course_key, mode, language) -> CertificateTemplate | None:
     for level in _levels(organization_id, course_key, mode):
         matching = [t for t in candidates if level(t)]
         chosen = _by_language(matching, language)
@@ -72,11 +81,29 @@ def published_version_for_course(
     return memo[mode]
 
 
-def _candidates(organization_id, mode, language) -> list[CertificateTemplate]:
+def published_versions_for_course(
+    course_run: CourseRun, modes
+) -> dict[str, CertificateTemplateVersion | None]:
+    """published_version_for_course for several modes at once, in three queries whatever their number (what a
+    bulk issue over one run needs), remembered on the instance the same way."""
+    memo = course_run.__dict__.setdefault("_published_template_versions", {})
+    missing = [mode for mode in modes if mode not in memo]
+    if missing:
+        organization_id, language = course_run.organization_id, template_language_for_course(course_run)
+        candidates = _candidates(organization_id, missing, language)
+        for mode in missing:
+            template = _pick(candidates, organization_id, course_run.id, mode, language)
+            memo[mode] = template.published_versions[0] if template is not None else None
+    return {mode: memo[mode] for mode in modes}
+
+
+def _candidates(organization_id, modes: list[str], language) -> list[CertificateTemplate]:
+    """The active templates with a published version that any level could pick for these modes (a superset:
+    the levels then check organisation, mode and course exactly)."""
     published = CertificateTemplateVersion.objects.filter(state=TemplateVersionStates.PUBLISHED)
     scope = Q(organization_id=organization_id) if organization_id else Q(pk__in=[])
-    if mode:
-        scope |= Q(organization__isnull=True, mode=mode)
+    if modes:
+        scope |= Q(organization__isnull=True, mode__in=modes)
     languages = Q(language__isnull=True) | Q(language="")
     if language:
         languages |= Q(language=language)
