@@ -218,7 +218,7 @@ CERTIFICATES_HTML_VIEW = env_bool("CERTIFICATES_HTML_VIEW", True)
 REDACT_CERTIFICATES_HISTORICAL_PII = env_bool("REDACT_CERTIFICATES_HISTORICAL_PII", False)
 # Course-wide generation: learners per chunk (one task, one transaction), and how long a worker may hold a chunk
 # before another may take it over (a worker killed mid-chunk is detected this way).
-CERTIFICATE_GENERATION_CHUNK_SIZE = env_int("CERTIFICATE_GENERATION_CHUNK_SIZE", 1000, minimum=1)
+CERTIFICATE_GENERATION_CHUNK_SIZE = env_int("CERTIFICATE_GENERATION_CHUNK_SIZE", 2000, minimum=1)
 CERTIFICATE_GENERATION_LEASE_SECONDS = env_int("CERTIFICATE_GENERATION_LEASE_SECONDS", 300, minimum=1)
 CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "%B %d, %Y")
 PLATFORM_NAME = env_str("PLATFORM_NAME", "coursecerts")

@@ -22,12 +22,13 @@ def certificate_url(certificate: GeneratedCertificate) -> str:
 
 def tracking_event(event_name: str, certificate: GeneratedCertificate, **data) -> str:
     """One tracking-log line: the event as a JSON object."""
+    course_id = str(certificate.course_id)
     payload = {
         "name": event_name,
-        "context": {"org_id": certificate.course_id.org, "course_id": str(certificate.course_id)},
+        "context": {"org_id": certificate.course_id.org, "course_id": course_id},
         "data": {
             "user_id": certificate.user_id,
-            "course_id": str(certificate.course_id),
+            "course_id": course_id,
             "certificate_id": certificate.verify_uuid,
             "certificate_url": certificate_url(certificate),
             **data,

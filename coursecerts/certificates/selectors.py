@@ -145,7 +145,7 @@ def course_learner_facts(
         ).values_list("generated_certificate__user_id", flat=True)
     )
     verified = _id_verified_user_ids(course_run, user_ids)
-    rows = []
+    rows, is_ccx, html_view_enabled = [], course_run.is_ccx, course_run.cert_html_view_enabled
     for uid, mode, username, email, first, last, name, verified_name, use_verified in learners:
         grade, certificate = grades.get(uid), by_user.get(uid)
         printed = (
@@ -163,8 +163,8 @@ def course_learner_facts(
             has_active_invalidation=uid in invalidated,
             certificate_status=certificate.status if certificate else None,
             certificate_mode=certificate.mode if certificate else None,
-            is_ccx=course_run.is_ccx,
-            cert_html_view_enabled=course_run.cert_html_view_enabled,
+            is_ccx=is_ccx,
+            cert_html_view_enabled=html_view_enabled,
         )
         rows.append((LearnerRef(uid, username, email, printed), facts, certificate))
     return rows

@@ -10,7 +10,8 @@ from coursecerts.certificates.services import (
     certificate_invalidate,
     certificate_mark_notpassing,
 )
-from tests.factories import learner_in_course
+from coursecerts.certificates.services.course_generation import course_generation_start
+from tests.factories import InvalidationFactory, learner_in_course
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,13 @@ pytestmark = pytest.mark.django_db
 def events(caplog):
     logger = logging.getLogger("coursecerts.tracking")
     logger.addHandler(caplog.handler)
-    yield lambda: [json.loads(r.getMessage()) for r in caplog.records if r.name == "coursecerts.tracking"]
+    # One JSON object a line; a course-wide run writes a chunk's events as one record of several lines.
+    yield lambda: [
+        json.loads(line)
+        for r in caplog.records
+        if r.name == "coursecerts.tracking"
+        for line in r.getMessage().splitlines()
+    ]
     logger.removeHandler(caplog.handler)
 
 
@@ -60,3 +67,25 @@ def test_nothing_is_tracked_when_the_transaction_rolls_back(course, events, capt
     with captured_on_commit(execute=False):
         certificate_generate(user=user, course_run=course, mode="verified", source="t")
     assert events() == []
+
+
+def test_a_course_wide_run_tracks_each_certificate_it_issues_or_revokes(course, events, captured_on_commit):
+    passing = [learner_in_course(course) for _ in range(3)]
+    learner_in_course(course, percent=0.2, passed=False)  # nothing issued, nothing tracked
+    blocked = learner_in_course(course)
+    with captured_on_commit(execute=True):
+        held = certificate_generate(user=blocked, course_run=course, mode="verified", source="t")
+    InvalidationFactory(generated_certificate=held)  # active, the certificate still downloadable
+    caplog_before = len(events())  # the per-learner issue above
+    with captured_on_commit(execute=True):
+        course_generation_start(course_run=course, scope="all")
+    with captured_on_commit(execute=True):
+        course_generation_start(course_run=course, scope="statuses", statuses=["downloadable"])
+    tracked = events()[caplog_before:]
+    created = [e for e in tracked if e["name"] == "edx.certificate.created"]
+    assert sorted(e["data"]["user_id"] for e in created) == sorted(u.pk for u in passing)
+    assert all(e["data"]["generation_mode"] == "batch" and e["context"]["org_id"] == "edX" for e in created)
+    (revoked,) = [e for e in tracked if e["name"] == "edx.certificate.revoked"]
+    assert revoked["data"]["user_id"] == blocked.pk
+    assert revoked["data"]["certificate_id"] == held.verify_uuid
+    assert revoked["data"]["source"] == "course_regeneration"

@@ -8,7 +8,11 @@ from coursecerts.certificates.services.template_versions import (
     template_version_create,
     template_version_publish,
 )
-from coursecerts.certificates.web.cascade import certificate_template_get, published_version_for_course
+from coursecerts.certificates.web.cascade import (
+    certificate_template_get,
+    published_version_for_course,
+    published_versions_for_course,
+)
 from tests.factories import CertificateTemplateFactory, CourseRunFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +107,28 @@ def test_the_course_language_counts_only_when_the_course_setting_asks(org):
     )
     run = type(run).objects.get(pk=run.pk)
     assert published_version_for_course(run, "verified").template == spanish
+
+
+def test_all_modes_at_once_pick_what_each_mode_picks_alone(org, other_org):
+    """Course-wide generation resolves every mode in one read; each must get the per-mode cascade's answer."""
+    run = CourseRunFactory(id=KEY, organization=org, language="es")
+    CertificateGenerationCourseSetting.objects.create(
+        course_key=run.id, language_specific_templates_enabled=True
+    )
+    template(mode="honor", name="honor, any org")
+    template(mode="professional", language="es", name="professional, Spanish")
+    template(mode="professional", language="fr", name="professional, French")
+    template(organization=org, mode="verified", course_key=KEY, name="this course, verified")
+    template(organization=org, mode="masters", name="this org, masters")
+    template(organization=other_org, mode="audit", name="another org, audit")
+    template(mode="credit", publish=False, name="never published")
+    modes = ["honor", "professional", "verified", "masters", "audit", "credit", "no-id-professional"]
+    together = published_versions_for_course(type(run).objects.get(pk=run.pk), modes)
+    alone = {mode: published_version_for_course(type(run).objects.get(pk=run.pk), mode) for mode in modes}
+    assert together == alone
+    assert {m: v.template.name for m, v in together.items() if v} == {
+        "honor": "honor, any org",
+        "professional": "professional, Spanish",
+        "verified": "this course, verified",
+        "masters": "this org, masters",
+    }
