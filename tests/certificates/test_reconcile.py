@@ -38,3 +38,14 @@ def test_fix_issues_the_missing_certificates_only(course, mismatches, staff):
                         "fine": "downloadable"}  # fmt: skip
     assert set(CertificateHistory.objects.values_list("source", flat=True)) == {"reconcile"}
     assert course_reconcile(course_run=course)["missing"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fix_commits_chunk_by_chunk_while_the_learners_stream_in(course, mismatches, staff, settings):
+    """The enrolled ids are read through one cursor while each chunk's fix commits: every chunk is seen once,
+    and a commit does not cut the stream short (chunks of one learner, real commits)."""
+    settings.CERTIFICATE_GENERATION_CHUNK_SIZE = 1
+    report = course_reconcile(course_run=course, fix=True, actor=staff)
+    assert (report["checked"], report["fixed"]) == (4, 2)
+    assert [row["username"] for row in report["missing"]] == ["missed", "later"]
+    assert set(GeneratedCertificate.objects.values_list("status", flat=True)) == {"downloadable"}

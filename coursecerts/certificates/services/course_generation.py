@@ -14,8 +14,10 @@ unfinished joins it and dispatches its chunks again: that is how an interrupted 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -111,6 +113,17 @@ def validate_request(*, scope: str, usernames=None, statuses=None) -> None:
 
 def candidate_user_ids(*, course_run: CourseRun, scope: str, usernames=None, statuses=None) -> list[int]:
     """The learners a run covers, in user id order (Open edX's selections, reference 5.5)."""
+    return list(_candidates(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses))
+
+
+def candidate_id_chunks(*, course_run: CourseRun, scope: str, usernames=None, statuses=None):
+    """candidate_user_ids in chunks of CERTIFICATE_GENERATION_CHUNK_SIZE, streamed from the database (a
+    server-side cursor on PostgreSQL), so that a million-learner course never holds all its ids at once."""
+    ids = _candidates(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
+    return _chunks(ids.iterator(chunk_size=chunk_size()), chunk_size())
+
+
+def _candidates(*, course_run: CourseRun, scope: str, usernames=None, statuses=None):
     validate_request(scope=scope, usernames=usernames, statuses=statuses)
     enrolled = CourseEnrollment.objects.filter(course=course_run, is_active=True)
     certificates = GeneratedCertificate.objects.filter(course=course_run)
@@ -130,7 +143,7 @@ def candidate_user_ids(*, course_run: CourseRun, scope: str, usernames=None, sta
         enrolled = CourseEnrollment.objects.filter(
             course=course_run, user__username__in=_known_usernames(usernames)
         )
-    return list(enrolled.order_by("user_id").values_list("user_id", flat=True))
+    return enrolled.order_by("user_id").values_list("user_id", flat=True)
 
 
 def _known_usernames(usernames) -> list[str]:
@@ -141,9 +154,11 @@ def _known_usernames(usernames) -> list[str]:
     return list(known)
 
 
-def _chunks(ids: list[int], size: int):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items (the last one shorter), taken from any iterable as it goes."""
+    rest = iter(items)
+    while chunk := list(itertools.islice(rest, size)):
+        yield chunk
 
 
 def chunk_size() -> int:
@@ -305,14 +320,15 @@ def learners_generate(*, course_run: CourseRun, user_ids: list[int], source: str
 
 def course_generation_dry_run(*, course_run: CourseRun, scope: str, usernames=None, statuses=None) -> dict:
     """Who would get what, and why, without writing anything."""
-    ids = candidate_user_ids(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
-    tally = Tally()
-    for chunk in _chunks(ids, chunk_size()):
+    tally, total = Tally(), 0
+    chunks = candidate_id_chunks(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
+    for chunk in chunks:
         rows = selectors.course_learner_facts(course_run=course_run, user_ids=chunk)
         tally.add(
             decide_and_write(course_run=course_run, rows=rows, source="dry_run", dry_run=True).as_dict()
         )
-    return {"total": len(ids), **tally.as_dict(), "changed": 0}
+        total += len(chunk)
+    return {"total": total, **tally.as_dict(), "changed": 0}
 
 
 # --- jobs -------------------------------------------------------------------------------------------------
@@ -347,7 +363,6 @@ def course_generation_start(
         if dispatch:
             transaction.on_commit(lambda: course_generation_dispatch(job))
         return job, False
-    ids = candidate_user_ids(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
     task_input = _task_input(scope, usernames, statuses)
     history = CertificateGenerationHistory.objects.create(
         course=course_run,
@@ -356,21 +371,32 @@ def course_generation_start(
         is_regeneration=scope == GenerationScopes.STATUSES,
     )
     job = CertificateGenerationJob.objects.create(
-        course=course_run, scope=scope, task_input=task_input, total=len(ids), requested_by=requested_by,
+        course=course_run, scope=scope, task_input=task_input, total=0, requested_by=requested_by,
         history=history,
     )  # fmt: skip
     history.task_id = str(job.pk)
     history.save(update_fields=["task_id"])
-    CertificateGenerationChunk.objects.bulk_create(
-        CertificateGenerationChunk(job=job, index=i, user_ids=chunk)
-        for i, chunk in enumerate(_chunks(ids, chunk_size()))
+    job.total = _chunks_create(
+        job, candidate_id_chunks(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
     )
-    if not ids:
+    job.save(update_fields=["total"])
+    if not job.total:
         _finish(job)
     elif dispatch:
         transaction.on_commit(lambda: course_generation_dispatch(job))
-    log.info("generation job %s for %s: %s learners in %s", job.pk, course_run.id, len(ids), scope)
+    log.info("generation job %s for %s: %s learners in %s", job.pk, course_run.id, job.total, scope)
     return job, True
+
+
+def _chunks_create(job: CertificateGenerationJob, id_chunks) -> int:
+    """Store a job's chunks as the ids stream in, 50 chunks an insert. Returns how many learners they hold."""
+    total = 0
+    for batch in _chunks(enumerate(id_chunks), 50):
+        CertificateGenerationChunk.objects.bulk_create(
+            CertificateGenerationChunk(job=job, index=index, user_ids=ids) for index, ids in batch
+        )
+        total += sum(len(ids) for _, ids in batch)
+    return total
 
 
 def _task_input(scope, usernames, statuses) -> dict:

@@ -19,13 +19,15 @@ from coursecerts.enrollments.models import CourseEnrollment
 def course_reconcile(*, course_run, fix: bool = False, actor=None) -> dict:
     """Report (and with fix=True, issue) missing certificates and report unearned ones, chunk by chunk."""
     policy = Policy.from_settings()
-    ids = list(
+    ids = (
         CourseEnrollment.objects.filter(course=course_run)
         .order_by("user_id")
         .values_list("user_id", flat=True)
+        .iterator(chunk_size=chunk_size())
     )
-    missing, unearned, fixed = [], [], 0
+    missing, unearned, fixed, checked = [], [], 0, 0
     for chunk in _chunks(ids, chunk_size()):
+        checked += len(chunk)
         rows = selectors.course_learner_facts(course_run=course_run, user_ids=chunk)
         to_fix = []
         for user, facts, certificate in rows:
@@ -44,4 +46,4 @@ def course_reconcile(*, course_run, fix: bool = False, actor=None) -> dict:
             fixed += learners_generate(
                 course_run=course_run, user_ids=to_fix, source="reconcile", actor=actor
             ).changed
-    return {"checked": len(ids), "missing": missing, "unearned": unearned, "fixed": fixed}
+    return {"checked": checked, "missing": missing, "unearned": unearned, "fixed": fixed}
