@@ -41,10 +41,26 @@ def generate_certificate(
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, default_retry_delay=10)
 def generate_certificates_chunk(self, *, chunk_id: int) -> dict | None:
     """Write one chunk of a course-wide generation. A redelivered or duplicate message finds the chunk done
-    or claimed and does nothing."""
-    from coursecerts.certificates.services.course_generation import chunk_process
+    or claimed and does nothing. A chunk that fails (its transaction rolled back) is retried after 10 s, three
+    times; then the job is marked failed once its other chunks are done."""
+    from coursecerts.certificates.services.course_generation import chunk_process, chunk_retry_later
 
-    return chunk_process(chunk_id=chunk_id)
+    try:
+        return chunk_process(chunk_id=chunk_id)
+    except Exception as exc:
+        if self.request.retries < self.max_retries:
+            chunk_retry_later(chunk_id=chunk_id)
+            if self.request.is_eager:  # no worker: Celery's eager retry would raise Retry; try again here
+                return self.apply(kwargs={"chunk_id": chunk_id}, retries=self.request.retries + 1).get()
+            raise self.retry(exc=exc) from exc
+        _generate_certificates_chunk_failure(chunk_id)
+        raise
+
+
+def _generate_certificates_chunk_failure(chunk_id: int) -> None:
+    from coursecerts.certificates.services.course_generation import chunk_give_up
+
+    chunk_give_up(chunk_id=chunk_id)
 
 
 def generate_certificate_on_commit(*, user, course_run, source: str, generation_mode: str = "batch") -> None:

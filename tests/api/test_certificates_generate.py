@@ -114,3 +114,28 @@ def test_generation_history_shows_runs_started_by_a_command(staff_api, physics, 
     call_command("generate_course_certificates", COURSE_KEY, stdout=None, stderr=None)
     body = staff_api.get(f"/api/v1/courses/{COURSE_KEY}/generation-history").json()
     assert body["results"][0]["generated_by"] is None
+
+
+def test_a_failed_run_shows_its_error_and_posting_again_retries_it(
+    instructor_api, learners, captured_on_commit, monkeypatch
+):
+    from coursecerts.certificates import selectors
+
+    original = selectors.course_learner_facts
+
+    def down(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(selectors, "course_learner_facts", down)
+    with captured_on_commit(execute=True):
+        response = instructor_api.post(GENERATE, {}, format="json")
+    assert response.status_code == 202, response.content
+    task = instructor_api.get(f"/api/v1/tasks/{response.json()['id']}").json()
+    assert (task["state"], task["done"], task["total"]) == ("failed", 0, 3)
+    assert task["error"] == "1 chunk(s) failed; chunk 0: RuntimeError: database went away"
+    monkeypatch.setattr(selectors, "course_learner_facts", original)
+    with captured_on_commit(execute=True):
+        joined = instructor_api.post(GENERATE, {}, format="json").json()
+    again = instructor_api.get(f"/api/v1/tasks/{joined['id']}").json()
+    assert (again["id"], again["state"], again["done"], again["error"]) == (task["id"], "succeeded", 3, None)
+    assert GeneratedCertificate.objects.get().user.username == "pass1"

@@ -210,3 +210,61 @@ def test_unknown_usernames_start_nothing(course):
     with pytest.raises(GenerationRequestError):
         course_generation_start(course_run=course, scope="learners", usernames=["known", "nobody"])
     assert not CertificateGenerationHistory.objects.exists()
+
+
+@pytest.fixture
+def failing_reads(monkeypatch):
+    """Fault injection: the next `times` chunk reads fail as a lost database connection would."""
+    from coursecerts.certificates import selectors
+
+    original, left = selectors.course_learner_facts, {"times": 0}
+
+    def read(**kwargs):
+        if left["times"]:
+            left["times"] -= 1
+            raise RuntimeError("database went away")
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "course_learner_facts", read)
+    return left
+
+
+def test_a_chunk_task_retries_a_passing_failure_and_the_run_succeeds(course, learners, failing_reads):
+    from coursecerts.certificates.tasks import generate_certificates_chunk
+
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    failing_reads["times"] = 2
+    generate_certificates_chunk.apply(kwargs={"chunk_id": job.chunks.get().pk})
+    assert job.chunks.get().attempts == 3
+    assert job_summary(job)["state"] == "succeeded" and GeneratedCertificate.objects.count() == 3
+
+
+@override_settings(CERTIFICATE_GENERATION_CHUNK_SIZE=2)
+def test_a_chunk_that_keeps_failing_fails_the_job_with_its_error_and_a_new_start_retries_it(
+    course, learners, failing_reads, captured_on_commit
+):
+    """Chunk 1 fails on every attempt (1 + 3 retries); chunks 0 and 2 are written. The job then says failed,
+    with what was done and the error, and starting the course again joins it and finishes the job."""
+    from coursecerts.certificates.tasks import generate_certificates_chunk
+
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    first, second, third = job.chunks.order_by("index")
+    generate_certificates_chunk.apply(kwargs={"chunk_id": first.pk})
+    failing_reads["times"] = 4
+    with pytest.raises(RuntimeError, match="database went away"):
+        generate_certificates_chunk.apply(kwargs={"chunk_id": second.pk})
+    second.refresh_from_db()
+    assert (second.state, second.attempts) == (JobStates.FAILED, 4)
+    assert job_summary(job)["state"] == "running"  # chunk 2 is still to come
+    generate_certificates_chunk.apply(kwargs={"chunk_id": third.pk})
+    summary = job_summary(job)
+    assert (summary["state"], summary["done"]) == ("failed", 4)
+    assert summary["error"] == "1 chunk(s) failed; chunk 1: RuntimeError: database went away"
+    assert sum(summary["result"]["outcomes"].values()) == 4
+    with captured_on_commit(execute=True):
+        again, created = course_generation_start(course_run=course, scope="all")
+    summary = job_summary(again)
+    assert (again.pk, created, summary["state"], summary["done"], summary["error"]) == (
+        job.pk, False, "succeeded", 6, None)  # fmt: skip
+    assert GeneratedCertificate.objects.filter(status="downloadable").count() == 3
+    assert CertificateHistory.objects.count() == 3

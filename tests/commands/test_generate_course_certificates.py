@@ -61,3 +61,28 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(course, learners, args, 
 def test_an_unknown_status_is_refused_by_the_parser(course):
     with pytest.raises(CommandError, match="invalid choice"):
         run(str(course.id), "--statuses", "unavailable")
+
+
+def test_a_failing_chunk_stops_the_command_with_its_error_and_running_it_again_resumes(
+    course, monkeypatch, settings
+):
+    from coursecerts.certificates import selectors
+
+    settings.CERTIFICATE_GENERATION_CHUNK_SIZE = 1
+    for name in ("a1", "a2", "a3"):
+        learner_in_course(course, username=name)
+    original = selectors.course_learner_facts
+
+    def third_chunk_fails(**kwargs):
+        if GeneratedCertificate.objects.count() == 2:
+            raise RuntimeError("database went away")
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "course_learner_facts", third_chunk_fails)
+    with pytest.raises(CommandError, match=r"Chunk 2 failed \(RuntimeError: database went away\)"):
+        run(str(course.id))
+    assert GeneratedCertificate.objects.count() == 2
+    monkeypatch.setattr(selectors, "course_learner_facts", original)
+    out, _ = run(str(course.id))
+    assert "Resuming the unfinished run" in out and "succeeded: 3/3 learners decided." in out
+    assert GeneratedCertificate.objects.count() == 3 and CertificateGenerationJob.objects.count() == 1

@@ -63,6 +63,11 @@ class TaskSerializer(serializers.Serializer):
     done = serializers.IntegerField(help_text="Learners decided so far.")
     total = serializers.IntegerField()
     result = TallySerializer(allow_null=True, help_text="Set when the run has finished.")
+    error = serializers.CharField(
+        allow_null=True,
+        help_text="Why the run failed (state failed): how many chunks gave up and the first one's error. "
+        "Starting the course's generation again retries them.",
+    )
     created = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 

@@ -335,9 +335,11 @@ def course_generation_dry_run(*, course_run: CourseRun, scope: str, usernames=No
 
 
 def job_get_unfinished(course_run: CourseRun) -> CertificateGenerationJob | None:
+    """The course's run that has not succeeded: pending, running, or failed (a chunk gave up; starting again
+    retries what is left)."""
     return (
         CertificateGenerationJob.objects.filter(
-            course=course_run, state__in=[JobStates.PENDING, JobStates.RUNNING]
+            course=course_run, state__in=[JobStates.PENDING, JobStates.RUNNING, JobStates.FAILED]
         )
         .order_by("created")
         .first()
@@ -360,8 +362,13 @@ def course_generation_start(
     CourseRun.objects.select_for_update().filter(pk=course_run.pk).first()
     job = job_get_unfinished(course_run)
     if job is not None:
+        if job.state == JobStates.FAILED:
+            CertificateGenerationJob.objects.filter(pk=job.pk).update(
+                state=JobStates.RUNNING, finished_at=None, result={}
+            )
+            job.refresh_from_db()
         if dispatch:
-            transaction.on_commit(lambda: course_generation_dispatch(job))
+            _dispatch_on_commit(job)
         return job, False
     task_input = _task_input(scope, usernames, statuses)
     history = CertificateGenerationHistory.objects.create(
@@ -383,7 +390,7 @@ def course_generation_start(
     if not job.total:
         _finish(job)
     elif dispatch:
-        transaction.on_commit(lambda: course_generation_dispatch(job))
+        _dispatch_on_commit(job)
     log.info("generation job %s for %s: %s learners in %s", job.pk, course_run.id, job.total, scope)
     return job, True
 
@@ -408,6 +415,12 @@ def _task_input(scope, usernames, statuses) -> dict:
     if scope == GenerationScopes.LEARNERS:
         return {"students": sorted(usernames)}
     return {}
+
+
+def _dispatch_on_commit(job: CertificateGenerationJob) -> None:
+    """Robust: with eager Celery (no broker) the chunks run in the callback, and a chunk's failure is recorded
+    on the job (see _settle) and logged rather than raised into the request or command that started it."""
+    transaction.on_commit(lambda: course_generation_dispatch(job), robust=True)
 
 
 def course_generation_dispatch(job: CertificateGenerationJob) -> int:
@@ -443,9 +456,28 @@ def chunk_process(*, chunk_id: int) -> dict | None:
     )
     try:
         return _chunk_write(chunk)
-    except Exception:
-        CertificateGenerationChunk.objects.filter(pk=chunk_id).update(state=JobStates.FAILED)
+    except Exception as exc:
+        CertificateGenerationChunk.objects.filter(pk=chunk_id).update(
+            state=JobStates.FAILED, result={"error": f"{type(exc).__name__}: {exc}"[:1000]}
+        )
         raise
+
+
+def chunk_retry_later(*, chunk_id: int) -> None:
+    """A failed chunk whose task will try again: pending until then, so the job does not settle without it."""
+    CertificateGenerationChunk.objects.filter(pk=chunk_id, state=JobStates.FAILED).update(
+        state=JobStates.PENDING
+    )
+
+
+@transaction.atomic
+def chunk_give_up(*, chunk_id: int) -> None:
+    """A failed chunk will not be retried any more (its task has used its retries, or the command stopped):
+    the job settles when no other chunk is pending or running (see _settle)."""
+    job_id = CertificateGenerationChunk.objects.filter(pk=chunk_id).values_list("job_id", flat=True).first()
+    job = CertificateGenerationJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is not None:
+        _settle(job)
 
 
 @transaction.atomic
@@ -462,15 +494,39 @@ def _chunk_write(chunk: CertificateGenerationChunk) -> dict:
     locked = CertificateGenerationJob.objects.select_for_update().get(pk=job.pk)
     locked.done = F("done") + len(chunk.user_ids)
     locked.save(update_fields=["done", "modified"])
-    if not locked.chunks.exclude(state=JobStates.SUCCEEDED).exists():
-        _finish(locked)
+    _settle(locked)
     return chunk.result
 
 
-def _finish(job: CertificateGenerationJob) -> None:
+def _settle(job: CertificateGenerationJob) -> None:
+    """With the job locked: once no chunk is pending or running, the job has succeeded, or failed when a chunk
+    gave up (the result then holds what the other chunks did and the first error; starting the course's
+    generation again joins the job and retries the failed chunks)."""
+    states = set(job.chunks.values_list("state", flat=True).distinct())
+    if states & {JobStates.PENDING, JobStates.RUNNING}:
+        return
+    if JobStates.FAILED not in states:
+        _finish(job)
+        return
+    failed = job.chunks.filter(state=JobStates.FAILED).order_by("index")
+    index, result = failed.values_list("index", "result").first()
+    error = f"{failed.count()} chunk(s) failed; chunk {index}: {result.get('error', 'unknown error')}"
+    tally = _tally(job.chunks.filter(state=JobStates.SUCCEEDED))
+    CertificateGenerationJob.objects.filter(pk=job.pk).update(
+        state=JobStates.FAILED, result={**tally.as_dict(), "error": error}, finished_at=timezone.now()
+    )
+    log.error("generation job %s failed: %s", job.pk, error)
+
+
+def _tally(chunks) -> Tally:
     tally = Tally()
-    for result in job.chunks.values_list("result", flat=True):
+    for result in chunks.values_list("result", flat=True):
         tally.add(result)
+    return tally
+
+
+def _finish(job: CertificateGenerationJob) -> None:
+    tally = _tally(job.chunks.all())
     CertificateGenerationJob.objects.filter(pk=job.pk).update(
         state=JobStates.SUCCEEDED, result=tally.as_dict(), finished_at=timezone.now(), done=job.total
     )
@@ -488,6 +544,7 @@ def job_summary(job: CertificateGenerationJob) -> dict:
         "done": job.done,
         "total": job.total,
         "result": job.result if job.is_finished else None,
+        "error": job.result.get("error") if job.state == JobStates.FAILED else None,
         "created": job.created,
         "finished_at": job.finished_at,
     }

@@ -26,6 +26,7 @@ from coursecerts.certificates.models import GenerationScopes
 from coursecerts.certificates.services.course_generation import (
     REGENERATION_STATUSES,
     GenerationRequestError,
+    chunk_give_up,
     chunk_process,
     course_generation_dry_run,
     course_generation_start,
@@ -86,6 +87,8 @@ class Command(BaseCommand):
             self._follow(job)
         summary = job_summary(job)
         self.stdout.write(f"{summary['state']}: {summary['done']}/{summary['total']} learners decided.")
+        if summary["error"]:
+            raise CommandError(f"{summary['error']}. Run the command again to retry the failed chunks.")
         if summary["result"]:
             self._print_tally(summary["result"])
         return ""
@@ -94,9 +97,18 @@ class Command(BaseCommand):
         with tqdm(
             total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr
         ) as bar:
-            for chunk in job.chunks.exclude(state="succeeded").order_by("index"):
-                if chunk_process(chunk_id=chunk.pk) is not None:
-                    bar.update(len(chunk.user_ids))
+            pending = job.chunks.exclude(state="succeeded").order_by("index").values_list("pk", "index")
+            for chunk_id, index in list(pending):
+                try:
+                    result = chunk_process(chunk_id=chunk_id)
+                except Exception as exc:
+                    chunk_give_up(chunk_id=chunk_id)
+                    raise CommandError(
+                        f"Chunk {index} failed ({type(exc).__name__}: {exc}); the chunks before it are written. "
+                        "Run the command again to retry from there."
+                    ) from exc
+                if result is not None:
+                    bar.update(sum(result["outcomes"].values()))
 
     def _follow(self, job) -> None:
         with tqdm(
