@@ -31,6 +31,23 @@ def test_a_dry_run_answers_what_would_happen_and_writes_nothing(instructor_api, 
     assert not GeneratedCertificate.objects.exists() and not CertificateGenerationJob.objects.exists()
 
 
+def test_a_dry_run_lists_each_learner_when_asked(instructor_api, learners):
+    body = instructor_api.post(GENERATE, {"dry_run": True, "learners": True}, format="json").json()
+    assert body["learners"] == [
+        {"username": "pass1", "certificate_status": None, "outcome": "downloadable", "reason": "eligible",
+         "reason_message": "Passed the course"},
+        {"username": "fail1", "certificate_status": None, "outcome": "no_certificate", "reason": "not_passing",
+         "reason_message": "Grade below the passing mark"},
+        {"username": "audit1", "certificate_status": None, "outcome": "no_certificate",
+         "reason": "mode_ineligible", "reason_message": body["learners"][2]["reason_message"]},
+    ]  # fmt: skip
+    assert "learners" not in instructor_api.post(GENERATE, {"dry_run": True}, format="json").json()
+    regenerate = instructor_api.post(
+        REGENERATE, {"statuses": ["notpassing"], "dry_run": True, "learners": True}, format="json"
+    ).json()
+    assert (regenerate["total"], regenerate["learners"]) == (0, [])
+
+
 def test_generate_answers_202_with_a_task_whose_progress_can_be_read(
     instructor_api, course_staff_api, instructor, learners, captured_on_commit
 ):

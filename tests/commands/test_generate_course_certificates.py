@@ -86,3 +86,25 @@ def test_a_failing_chunk_stops_the_command_with_its_error_and_running_it_again_r
     out, _ = run(str(course.id))
     assert "Resuming the unfinished run" in out and "succeeded: 3/3 learners decided." in out
     assert GeneratedCertificate.objects.count() == 3 and CertificateGenerationJob.objects.count() == 1
+
+
+def test_a_dry_run_writes_who_would_get_what_and_why_to_a_csv_file(course, learners, tmp_path):
+    GeneratedCertificateFactory(user=learners[1], course=course, status="unavailable")
+    report = tmp_path / "who.csv"
+    out, _ = run(str(course.id), "--dry-run", "--output", str(report))
+    assert f"One line per learner in {report}" in out
+    assert report.read_text().splitlines() == [
+        "username,certificate_status,outcome,reason,reason_message",
+        "p1,,downloadable,eligible,Passed the course",
+        "f1,unavailable,notpassing,not_passing,Grade below the passing mark",
+    ]
+    assert not CertificateGenerationJob.objects.exists()
+    assert GeneratedCertificate.objects.get().status == "unavailable"
+
+
+def test_output_needs_a_dry_run_and_a_writable_file(course, learners, tmp_path):
+    with pytest.raises(CommandError, match="--output writes a dry run's report: add --dry-run"):
+        run(str(course.id), "--output", str(tmp_path / "x.csv"))
+    with pytest.raises(CommandError, match="Cannot write .*/missing/x.csv: No such file or directory"):
+        run(str(course.id), "--dry-run", "--output", str(tmp_path / "missing" / "x.csv"))
+    assert not CertificateGenerationJob.objects.exists()

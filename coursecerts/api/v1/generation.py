@@ -1,8 +1,8 @@
 """v1 course-wide generation (issue 5): the Open edX dashboard's "generate" and "regenerate" as REST, running
 as chunked background jobs, and the job's progress.
 
-    POST /api/v1/courses/{course_key}/certificates/generate    {scope, usernames, dry_run}
-    POST /api/v1/courses/{course_key}/certificates/regenerate  {statuses, dry_run}
+    POST /api/v1/courses/{course_key}/certificates/generate    {scope, usernames, dry_run, learners}
+    POST /api/v1/courses/{course_key}/certificates/regenerate  {statuses, dry_run, learners}
     GET  /api/v1/tasks/{id}
 """
 
@@ -50,9 +50,26 @@ class TallySerializer(serializers.Serializer):
     changed = serializers.IntegerField(help_text="Certificates written (0 in a dry run).")
 
 
+class LearnerOutcomeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    certificate_status = serializers.CharField(allow_null=True, help_text="The certificate's status now.")
+    outcome = serializers.CharField(help_text="The status after the run, or no_certificate.")
+    reason = serializers.CharField()
+    reason_message = serializers.CharField()
+
+
 class DryRunSerializer(TallySerializer):
     dry_run = serializers.BooleanField()
     total = serializers.IntegerField(help_text="Learners the run covers.")
+    learners = LearnerOutcomeSerializer(
+        many=True, required=False, help_text='With "learners": true, what the run would do for each learner.'
+    )
+
+
+_LEARNERS_FIELD = {
+    "default": False,
+    "help_text": "With dry_run: also list each learner's outcome and reason, in user id order.",
+}
 
 
 class TaskSerializer(serializers.Serializer):
@@ -75,10 +92,15 @@ class TaskSerializer(serializers.Serializer):
 def _start(request, run, **generation) -> Response:
     """A dry run answers 200 with what would happen; otherwise the job is started (or the course's unfinished
     job joined) and the answer is 202 with its id and progress."""
-    dry_run = generation.pop("dry_run")
+    dry_run, listed = generation.pop("dry_run"), generation.pop("learners")
     try:
         if dry_run:
-            summary = course_generation_dry_run(course_run=run, **generation)
+            learners: list = []
+            summary = course_generation_dry_run(
+                course_run=run, each=learners.append if listed else None, **generation
+            )
+            if listed:
+                summary["learners"] = learners
             return Response(DryRunSerializer({"dry_run": True, **summary}).data)
         job, _ = course_generation_start(course_run=run, requested_by=request.user, **generation)
     except GenerationRequestError as exc:
@@ -97,6 +119,7 @@ class CertificatesGenerateApi(APIView):
         scope = serializers.ChoiceField(choices=_SCOPES, default=GenerationScopes.ALL)
         usernames = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
         dry_run = serializers.BooleanField(default=False)
+        learners = serializers.BooleanField(**_LEARNERS_FIELD)
 
         def validate(self, data):
             if data["scope"] == GenerationScopes.LEARNERS and not data.get("usernames"):
@@ -113,8 +136,9 @@ class CertificatesGenerateApi(APIView):
         run = course_run_or_404(course_key)
         data = _valid(self.InputSerializer, request)
         return _start(
-            request, run, scope=data["scope"], usernames=data.get("usernames"), dry_run=data["dry_run"]
-        )
+            request, run, scope=data["scope"], usernames=data.get("usernames"), dry_run=data["dry_run"],
+            learners=data["learners"],
+        )  # fmt: skip
 
 
 class CertificatesRegenerateApi(APIView):
@@ -132,6 +156,7 @@ class CertificatesRegenerateApi(APIView):
             + ", ".join(REGENERATION_STATUSES),
         )
         dry_run = serializers.BooleanField(default=False)
+        learners = serializers.BooleanField(**_LEARNERS_FIELD)
 
     @extend_schema(
         summary="Regenerate a run's certificates by status (or see what would happen)",
@@ -143,8 +168,9 @@ class CertificatesRegenerateApi(APIView):
         run = course_run_or_404(course_key)
         data = _valid(self.InputSerializer, request)
         return _start(
-            request, run, scope=GenerationScopes.STATUSES, statuses=data["statuses"], dry_run=data["dry_run"]
-        )
+            request, run, scope=GenerationScopes.STATUSES, statuses=data["statuses"], dry_run=data["dry_run"],
+            learners=data["learners"],
+        )  # fmt: skip
 
 
 class TaskApi(APIView):

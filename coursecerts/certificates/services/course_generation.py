@@ -84,6 +84,11 @@ class Tally:
     reasons: Counter = field(default_factory=Counter)
     changed: int = 0
 
+    def count(self, decision) -> None:
+        self.outcomes[decision.outcome] += 1
+        if not decision.eligible:
+            self.reasons[decision.reason.value] += 1
+
     def add(self, other: dict) -> None:
         self.outcomes.update(other.get("outcomes", {}))
         self.reasons.update(other.get("reasons", {}))
@@ -168,16 +173,14 @@ def chunk_size() -> int:
 # --- deciding and writing a set of learners ---------------------------------------------------------------
 
 
-def decide_and_write(*, course_run: CourseRun, rows, source: str, actor=None, dry_run: bool = False) -> Tally:
-    """Decide every (user, facts, certificate) row and write the changes in bulk (nothing when dry_run)."""
+def decide_and_write(*, course_run: CourseRun, rows, source: str, actor=None) -> Tally:
+    """Decide every (user, facts, certificate) row and write the changes in bulk."""
     policy, now, title = Policy.from_settings(), timezone.now(), course_title(course_run)
     tally, writes, versions = Tally(), [], None
     for user, facts, certificate in rows:
         decision = decide(facts, policy)
-        tally.outcomes[decision.outcome] += 1
-        if not decision.eligible:
-            tally.reasons[decision.reason.value] += 1
-        if dry_run or decision.action == Action.NONE:
+        tally.count(decision)
+        if decision.action == Action.NONE:
             continue
         if versions is None:  # the template version of each mode, for every certificate issued here
             versions = published_versions_for_course(course_run, CourseModes.values)
@@ -318,15 +321,35 @@ def learners_generate(*, course_run: CourseRun, user_ids: list[int], source: str
 # --- dry run ----------------------------------------------------------------------------------------------
 
 
-def course_generation_dry_run(*, course_run: CourseRun, scope: str, usernames=None, statuses=None) -> dict:
-    """Who would get what, and why, without writing anything."""
-    tally, total = Tally(), 0
+@dataclass(frozen=True)
+class LearnerOutcome:
+    """What a run would do for one learner, and why (a dry run's line)."""
+
+    username: str
+    certificate_status: str | None  # now
+    outcome: str  # the status after the run, or no_certificate
+    reason: str
+    reason_message: str
+
+
+def course_generation_dry_run(
+    *, course_run: CourseRun, scope: str, usernames=None, statuses=None, each=None
+) -> dict:
+    """Who would get what, and why, without writing anything: the counts, and each learner's LearnerOutcome
+    passed to `each` (a callable) as the chunks go, so a report of a large course is written as it streams."""
+    tally, total, policy = Tally(), 0, Policy.from_settings()
     chunks = candidate_id_chunks(course_run=course_run, scope=scope, usernames=usernames, statuses=statuses)
     for chunk in chunks:
-        rows = selectors.course_learner_facts(course_run=course_run, user_ids=chunk)
-        tally.add(
-            decide_and_write(course_run=course_run, rows=rows, source="dry_run", dry_run=True).as_dict()
-        )
+        for user, facts, certificate in selectors.course_learner_facts(course_run=course_run, user_ids=chunk):
+            decision = decide(facts, policy)
+            tally.count(decision)
+            if each is not None:
+                status = certificate.status if certificate else None
+                each(
+                    LearnerOutcome(
+                        user.username, status, decision.outcome, decision.reason.value, decision.message
+                    )
+                )
         total += len(chunk)
     return {"total": total, **tally.as_dict(), "changed": 0}
 

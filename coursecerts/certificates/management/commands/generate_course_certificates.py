@@ -7,6 +7,7 @@ for a course whose run was interrupted resumes that run.
 Examples:
 
     coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --dry-run
+    coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --dry-run --output who-gets-what.csv
     coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP
     coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --statuses notpassing downloadable
     coursecerts generate_course_certificates course-v1:OLI+DATA101+2026_SP --scope allowlist
@@ -14,6 +15,8 @@ Examples:
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import time
 
 from django.conf import settings
@@ -26,6 +29,7 @@ from coursecerts.certificates.models import GenerationScopes
 from coursecerts.certificates.services.course_generation import (
     REGENERATION_STATUSES,
     GenerationRequestError,
+    LearnerOutcome,
     chunk_give_up,
     chunk_process,
     course_generation_dry_run,
@@ -51,26 +55,51 @@ class Command(BaseCommand):
             help="who to generate for (default: all enrolled learners without a certificate)",
         )  # fmt: skip
         parser.add_argument("--usernames", nargs="+", metavar="USERNAME", help="with --scope learners")
+        parser.add_argument(
+            "--output", metavar="FILE.csv",
+            help="with --dry-run: write one line per learner (username, certificate_status, outcome, reason, "
+            "reason_message) to this CSV file",
+        )  # fmt: skip
         parser.add_argument("--no-wait", action="store_true", help="with a broker: queue the run and return")
 
     def handle(self, *args, **options) -> str:
         run = course_run_from_argument(options["course_key"])
         if options["statuses"] and options["scope"]:
             raise CommandError("Use either --statuses (regeneration) or --scope, not both")
+        if options["output"] and not options["dry_run"]:
+            raise CommandError("--output writes a dry run's report: add --dry-run")
         scope = GenerationScopes.STATUSES if options["statuses"] else options["scope"] or GenerationScopes.ALL
         request = {"scope": scope, "usernames": options["usernames"], "statuses": options["statuses"]}
         try:
             if options["dry_run"]:
-                return self._dry_run(run, request)
+                return self._dry_run(run, request, options["output"])
             return self._run(run, request, wait=not options["no_wait"])
         except GenerationRequestError as exc:
             raise CommandError(exc.message) from None
 
-    def _dry_run(self, run, request) -> str:
-        summary = course_generation_dry_run(course_run=run, **request)
+    def _dry_run(self, run, request, output: str | None) -> str:
+        if output is None:
+            summary = course_generation_dry_run(course_run=run, **request)
+        else:
+            summary = self._dry_run_report(run, request, output)
         self.stdout.write(f"[DRY RUN] {run.id}: {summary['total']} learners; nothing was written.")
         self._print_tally(summary)
+        if output is not None:
+            self.stdout.write(f"One line per learner in {output}")
         return ""
+
+    def _dry_run_report(self, run, request, output: str) -> dict:
+        fields = [f.name for f in dataclasses.fields(LearnerOutcome)]
+        try:
+            report = open(output, "w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
+        with report:
+            writer = csv.writer(report)
+            writer.writerow(fields)
+            return course_generation_dry_run(
+                course_run=run, each=lambda line: writer.writerow(dataclasses.astuple(line)), **request
+            )
 
     def _run(self, run, request, *, wait: bool) -> str:
         eager = settings.CELERY_TASK_ALWAYS_EAGER
