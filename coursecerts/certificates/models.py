@@ -133,6 +133,10 @@ class GeneratedCertificate(models.Model):
         indexes = [
             # Course reports and regenerate-by-status (certificates of a run with a given status).
             models.Index(fields=["course", "status"], name="cert_course_status_idx"),
+            # As for enrollments and grades: a chunk of a course-wide run reads a run's rows for a range of user ids
+            # (selectors.course_learner_facts): course = X AND user_id BETWEEN a AND b. Without it SQLite reads every
+            # row of the run for each chunk (the course_id index), and a run's cost grows with the square of its size.
+            models.Index(fields=["course", "user"], name="cert_course_user_idx"),
         ]
 
     def __str__(self):

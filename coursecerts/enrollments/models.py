@@ -23,6 +23,12 @@ class CourseEnrollment(TimeStampedModel):
             models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique_per_run"),
             models.CheckConstraint(name="enrollment_mode_valid", condition=Q(mode__in=CourseModes.values)),
         ]
+        indexes = [
+            # A chunk of a course-wide run reads a run's rows for a range of user ids
+            # (selectors.course_learner_facts): course = X AND user_id BETWEEN a AND b. Without it SQLite reads every
+            # row of the run for each chunk (the course_id index), and a run's cost grows with the square of its size.
+            models.Index(fields=["course", "user"], name="enrollment_course_user_idx"),
+        ]
 
     def __str__(self):
         return f"{self.user} in {self.course_id} ({self.mode})"

@@ -27,6 +27,12 @@ class PersistentCourseGrade(TimeStampedModel):
                 name="grade_percent_between_0_and_1", condition=Q(percent_grade__gte=0, percent_grade__lte=1)
             ),
         ]
+        indexes = [
+            # A chunk of a course-wide run reads a run's rows for a range of user ids
+            # (selectors.course_learner_facts): course = X AND user_id BETWEEN a AND b. Without it SQLite reads every
+            # row of the run for each chunk (the course_id index), and a run's cost grows with the square of its size.
+            models.Index(fields=["course", "user"], name="grade_course_user_idx"),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.course_id} {self.percent_grade:.2f} ({'pass' if self.passed else 'fail'})"

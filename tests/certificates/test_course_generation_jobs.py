@@ -205,6 +205,36 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size():
     assert large <= 30
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+def test_a_chunk_reads_only_its_own_range_of_the_course(course):
+    """Each chunk's reads of enrollments, grades and certificates search the (course, user) index by course and
+    user id range; with only the course_id index SQLite would read the whole course's rows for every chunk,
+    and a course's run would cost the square of its size."""
+    from coursecerts.certificates import selectors
+
+    learners = [learner_in_course(course, username=f"r{i}") for i in range(60)]
+    GeneratedCertificateFactory(user=learners[0], course=course)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.course_learner_facts(course_run=course, user_ids=[u.pk for u in learners])
+    tables = (
+        "enrollments_courseenrollment",
+        "grades_persistentcoursegrade",
+        "certificates_generatedcertificate",
+    )
+    searched = set()
+    with connection.cursor() as cursor:
+        for query in queries:
+            plan = "\n".join(
+                row[-1] for row in cursor.execute("EXPLAIN QUERY PLAN " + query["sql"]).fetchall()
+            )
+            for table in tables:
+                if f'FROM "{table}"' in query["sql"]:
+                    assert "(course_id=? AND user_id>? AND user_id<?)" in plan, f"{query['sql']}\n{plan}"
+                    assert "(course_id=?)" not in plan and "SCAN" not in plan, f"{query['sql']}\n{plan}"
+                    searched.add(table)
+    assert searched == set(tables)
+
+
 def test_unknown_usernames_start_nothing(course):
     UserFactory(username="known")
     with pytest.raises(GenerationRequestError):
