@@ -43,13 +43,13 @@ def generate_certificates_chunk(self, *, chunk_id: int) -> dict | None:
     """Write one chunk of a course-wide generation. A redelivered or duplicate message finds the chunk done
     or claimed and does nothing. A chunk that fails (its transaction rolled back) is retried after 10 s, three
     times; then the job is marked failed once its other chunks are done."""
-    from coursecerts.certificates.services.course_generation import chunk_process, chunk_retry_later
+    from coursecerts.certificates.services.course_generation import chunk_process
 
+    will_retry = self.request.retries < self.max_retries
     try:
-        return chunk_process(chunk_id=chunk_id)
+        return chunk_process(chunk_id=chunk_id, will_retry=will_retry)
     except Exception as exc:
-        if self.request.retries < self.max_retries:
-            chunk_retry_later(chunk_id=chunk_id)
+        if will_retry:
             if self.request.is_eager:  # no worker: Celery's eager retry would raise Retry; try again here
                 return self.apply(kwargs={"chunk_id": chunk_id}, retries=self.request.retries + 1).get()
             raise self.retry(exc=exc) from exc

@@ -470,8 +470,10 @@ def _claimable() -> Q:
     )
 
 
-def chunk_process(*, chunk_id: int) -> dict | None:
-    """Claim a chunk and write it. Returns its tally, or None when another worker has it or it is done."""
+def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
+    """Claim a chunk and write it. Returns its tally, or None when another worker has it or it is done. When
+    the write fails, the chunk is left failed with the error, or pending when its task will try it again (so
+    that the job does not settle without it)."""
     claimable = CertificateGenerationChunk.objects.filter(_claimable(), pk=chunk_id)
     if not claimable.update(state=JobStates.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1):
         return None
@@ -486,16 +488,10 @@ def chunk_process(*, chunk_id: int) -> dict | None:
             return _chunk_write(chunk)
     except Exception as exc:
         CertificateGenerationChunk.objects.filter(pk=chunk_id).update(
-            state=JobStates.FAILED, result={"error": f"{type(exc).__name__}: {exc}"[:1000]}
+            state=JobStates.PENDING if will_retry else JobStates.FAILED,
+            result={"error": f"{type(exc).__name__}: {exc}"[:1000]},
         )
         raise
-
-
-def chunk_retry_later(*, chunk_id: int) -> None:
-    """A failed chunk whose task will try again: pending until then, so the job does not settle without it."""
-    CertificateGenerationChunk.objects.filter(pk=chunk_id, state=JobStates.FAILED).update(
-        state=JobStates.PENDING
-    )
 
 
 @transaction.atomic
