@@ -107,4 +107,16 @@ def test_output_needs_a_dry_run_and_a_writable_file(course, learners, tmp_path):
         run(str(course.id), "--output", str(tmp_path / "x.csv"))
     with pytest.raises(CommandError, match="Cannot write .*/missing/x.csv: No such file or directory"):
         run(str(course.id), "--dry-run", "--output", str(tmp_path / "missing" / "x.csv"))
+    with pytest.raises(CommandError, match="Unknown learners: ghost"):
+        run(
+            str(course.id),
+            "--dry-run",
+            "--scope",
+            "learners",
+            "--usernames",
+            "ghost",
+            "--output",
+            str(tmp_path / "y.csv"),
+        )
+    assert not (tmp_path / "y.csv").exists()  # no half report
     assert not CertificateGenerationJob.objects.exists()

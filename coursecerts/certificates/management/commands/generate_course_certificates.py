@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -94,12 +95,16 @@ class Command(BaseCommand):
             report = open(output, "w", newline="", encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
-        with report:
-            writer = csv.writer(report)
-            writer.writerow(fields)
-            return course_generation_dry_run(
-                course_run=run, each=lambda line: writer.writerow(dataclasses.astuple(line)), **request
-            )
+        try:
+            with report:
+                writer = csv.writer(report)
+                writer.writerow(fields)
+                return course_generation_dry_run(
+                    course_run=run, each=lambda line: writer.writerow(dataclasses.astuple(line)), **request
+                )
+        except Exception:
+            Path(output).unlink(missing_ok=True)  # no half report left behind
+            raise
 
     def _run(self, run, request, *, wait: bool) -> str:
         eager = settings.CELERY_TASK_ALWAYS_EAGER
@@ -116,10 +121,10 @@ class Command(BaseCommand):
             self._follow(job)
         summary = job_summary(job)
         self.stdout.write(f"{summary['state']}: {summary['done']}/{summary['total']} learners decided.")
-        if summary["error"]:
-            raise CommandError(f"{summary['error']}. Run the command again to retry the failed chunks.")
         if summary["result"]:
             self._print_tally(summary["result"])
+        if summary["error"]:
+            raise CommandError(f"{summary['error']}. Run the command again to retry the failed chunks.")
         return ""
 
     def _run_here(self, job) -> None:
