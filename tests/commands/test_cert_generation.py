@@ -83,14 +83,17 @@ def test_it_reports_and_skips_unknown_user_ids(run, course, caplog):
     [
         (["-c", "course-v1:edX+C0+2026"], "You must specify a list of users"),
         (["-u", "1"], "You must specify a course-key"),
-        (["-u", "1", "-c", "not a key"], "You must specify a valid course-key"),
+        (
+            ["-u", "1", "-c", "not a key"],
+            "You must specify a valid course-key, got 'not a key' (a key looks like course-v1:Org+Course+Run)",
+        ),
         (
             ["-u", "1", "-c", "course-v1:edX+Nowhere+2026"],
             "Course run course-v1:edX+Nowhere+2026 does not exist",
         ),
         (
             ["-u", "1", "abc", "2.5", "-c", "course-v1:edX+C0+2026"],
-            "User ids must be positive integers, got: 'abc', '2.5'",
+            "User ids must be positive integers, got: 'abc', '2.5' (-u takes user ids, not usernames)",
         ),
     ],
 )
@@ -102,6 +105,28 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(run, course, arguments, 
 
     assert str(error.value) == message
     assert not GeneratedCertificate.objects.exists()
+
+
+def test_a_username_given_to_u_is_refused_with_its_user_id(run, course):
+    """-u takes user ids; an operator who typed a username learns so, and which id to type instead."""
+    learner = learner_in_course(course, username="demo-learner-0012")
+
+    with pytest.raises(CommandError) as error:
+        run("cert_generation", "-u", "demo-learner-0012", "-c", str(course.id))
+
+    assert str(error.value) == (
+        "User ids must be positive integers, got: 'demo-learner-0012' "
+        f"(-u takes user ids, not usernames: demo-learner-0012 is user id {learner.id})"
+    )
+    assert not GeneratedCertificate.objects.exists()
+
+
+def test_the_help_says_u_takes_user_ids(run):
+    from coursecerts.certificates.management.commands.cert_generation import Command
+
+    help_text = Command().create_parser("coursecerts", "cert_generation").format_help()
+
+    assert "USER_ID" in help_text and "not usernames" in help_text
 
 
 def test_args_from_database_replace_the_command_line(run, course):
@@ -168,7 +193,7 @@ def test_console_script_exits_non_zero_with_the_error(console):
     completed = console("cert_generation", "-u", "1", "-c", "not-a-key")
 
     assert completed.returncode == 1
-    assert "CommandError: You must specify a valid course-key" in completed.stderr
+    assert "CommandError: You must specify a valid course-key, got 'not-a-key'" in completed.stderr
 
 
 def test_console_script_rejects_an_unknown_course(console):

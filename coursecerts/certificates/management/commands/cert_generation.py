@@ -34,6 +34,22 @@ UNKNOWN_USER = "unknown_user"
 ERROR = "error"
 
 
+def _user_ids(values: list[str]) -> list[int]:
+    """-u takes user ids: a value that is not one is an error naming every bad value, with the user id of any
+    value that is a username, so that an operator who typed usernames can retype the command at once."""
+    try:
+        return parse_ids(values, what="User ids")
+    except CommandError as exc:
+        usernames = [str(value) for value in values if not str(value).strip().isdecimal()]
+        known = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
+        hints = ", ".join(
+            f"{name} is user id {known[name]}" for name in dict.fromkeys(usernames) if name in known
+        )
+        raise CommandError(
+            f"{exc} (-u takes user ids, not usernames{': ' + hints if hints else ''})"
+        ) from None
+
+
 class Command(BaseCommand):
     help = "Generate course certificates for one or more users (by user id) in a given course run."
 
@@ -42,9 +58,10 @@ class Command(BaseCommand):
             "-u",
             "--user",
             nargs="+",
-            metavar="USER",
+            metavar="USER_ID",
             dest="user",
-            help="user_id or space-separated list of user_ids for whom to generate course certificates",
+            help="user id or space-separated list of user ids (numbers, not usernames) for whom to generate "
+            "course certificates",
         )
         parser.add_argument(
             "-c", "--course-key", metavar="COURSE_KEY", dest="course_key", help="course run key"
@@ -61,8 +78,11 @@ class Command(BaseCommand):
         try:
             course_key = parse_course_key(options["course_key"])
         except InvalidCourseKey as exc:
-            raise CommandError("You must specify a valid course-key") from exc
-        user_ids = parse_ids(options["user"], what="User ids")
+            raise CommandError(
+                f"You must specify a valid course-key, got {options['course_key']!r} "
+                "(a key looks like course-v1:Org+Course+Run)"
+            ) from exc
+        user_ids = _user_ids(options["user"])
         course_run = CourseRun.objects.filter(pk=course_key).first()
         if course_run is None:
             raise CommandError(f"Course run {course_key} does not exist")
