@@ -129,3 +129,22 @@ def test_list_pdf_certificate_files_follows_the_path_settings(learners, settings
 def test_list_pdf_certificate_files_rejects_bad_ids(db):
     with pytest.raises(CommandError, match="must be positive integers"):
         run_command("list_pdf_certificate_files", "--certificate_ids", "x")
+
+
+def test_list_pdf_certificate_files_says_when_a_learner_is_unknown_or_nothing_is_found(learners):
+    """Not only a header: stderr names the usernames that match no learner and says nothing was found, while
+    stdout stays a valid (empty) CSV."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("list_pdf_certificate_files", "--usernames", "nobody", stdout=out, stderr=err)
+    assert out.getvalue() == "certificate_id,user_id,username,course_key,path\n"
+    assert err.getvalue().splitlines() == [
+        "No learner with username: nobody",
+        "No legacy PDF certificates found (certificates with a download_url or download_uuid).",
+    ]
+
+
+def test_list_pdf_certificate_files_names_only_the_unknown_usernames(learners):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("list_pdf_certificate_files", "--usernames", "bob", "nobody", stdout=out, stderr=err)
+    assert err.getvalue() == "No learner with username: nobody\n"
+    assert {row["username"] for row in csv.DictReader(io.StringIO(out.getvalue()))} == {"bob"}
