@@ -99,3 +99,14 @@ def test_unknown_languages_share_one_entry(client, certificate):
     for lang in ("xx", "yy", "zz", "en"):
         visit(client, certificate, lang=lang)
     assert len(page_cache._pages) == 2  # ("en", None) and (None, None)
+
+
+def test_a_retirement_is_seen_at_once_even_when_the_printed_name_was_blank(client, course_run):
+    """Retiring blanks the printed name; a name that was already blank changes nothing else the page shows,
+    so the learner's retirement itself is part of what a cached page is checked against."""
+    from coursecerts.certificates.services.retirement import learner_retire
+
+    certificate = issue(course_run, name="")
+    assert visit(client, certificate).status_code == 200
+    learner_retire(user=certificate.user, actor=None)
+    assert visit(client, certificate).status_code == 410

@@ -2,11 +2,12 @@
 rendering the certificate on every visit (bench/page.py; the page must serve at half a trivial view's rate).
 
 Each visit runs one raw SQL query that reads what the page depends on: the certificate's shown fields and
-status, its date override, and when its run, organisation, configuration, signatories and the web-view
-configuration last changed. A cached page is served only when that key is unchanged, the display rules still
-show it at this moment with the same date, and it is younger than CERTIFICATE_PAGE_CACHE_SECONDS (which bounds
-anything the key does not see, e.g. a replaced asset file). Only valid pages are cached: a revoked or
-invalidated certificate changes the key at once.
+status, its date override, when its run, organisation, configuration, signatories and the web-view
+configuration last changed, and when its learner was retired (retirement may change nothing else the page
+shows: a printed name that was already blank stays blank). A cached page is served only when that key is
+unchanged, the display rules still show it at this moment with the same date, and it is younger than
+CERTIFICATE_PAGE_CACHE_SECONDS (which bounds anything the key does not see, e.g. a replaced asset file). Only
+valid pages are cached: a revoked or invalidated certificate changes the key at once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from coursecerts.certificates.models import (
     Signatory,
 )
 from coursecerts.courses.models import CourseRun, Organization
+from coursecerts.learners.models import LearnerProfile
 
 
 @dataclass(frozen=True)
@@ -133,16 +135,18 @@ def _sql(vendor: str) -> str:
     cert, run, org = (q(m._meta.db_table) for m in (GeneratedCertificate, CourseRun, Organization))
     conf, sig = q(CertificateConfiguration._meta.db_table), q(Signatory._meta.db_table)
     over, view = q(CertificateDateOverride._meta.db_table), q(CertificateHtmlViewConfiguration._meta.db_table)
+    profile = q(LearnerProfile._meta.db_table)
     return (
         f"SELECT c.{q('status')}, c.{q('name')}, c.{q('mode')}, c.{q('course_title')}, c.{q('issued_date')}, "
         f"c.{q('template_version_id')}, c.{q('modified_date')}, c.{q('user_id')}, "
         f"d.{q('date')}, d.{q('modified')}, r.{q('modified')}, o.{q('modified')}, k.{q('modified')}, "
         f"(SELECT MAX(s.{q('modified')}) FROM {sig} s WHERE s.{q('configuration_id')} = k.{q('id')}), "
         f"(SELECT COUNT(*) FROM {sig} s WHERE s.{q('configuration_id')} = k.{q('id')}), "
-        f"(SELECT MAX(h.{q('change_date')}) FROM {view} h), c.{q('course_id')} "
+        f"(SELECT MAX(h.{q('change_date')}) FROM {view} h), c.{q('course_id')}, p.{q('retired_at')} "
         f"FROM {cert} c JOIN {run} r ON r.{q('id')} = c.{q('course_id')} "
         f"JOIN {org} o ON o.{q('id')} = r.{q('organization_id')} "
         f"LEFT JOIN {conf} k ON k.{q('course_id')} = c.{q('course_id')} "
         f"LEFT JOIN {over} d ON d.{q('generated_certificate_id')} = c.{q('id')} "
+        f"LEFT JOIN {profile} p ON p.{q('user_id')} = c.{q('user_id')} "
         f"WHERE c.{q('verify_uuid')} = %s"
     )
