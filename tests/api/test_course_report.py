@@ -79,3 +79,32 @@ def test_errors_and_permissions(course_staff_api, outsider_api, anonymous, staff
     assert outsider_api.get(URL).status_code == 403
     assert anonymous.get(URL).status_code == 401
     assert_error(staff_api.get("/api/v1/courses/course-v1:a+b+c/report"), 404, "course_not_found")
+
+
+FORMULA_LEARNERS = [  # (username, email): each cell starts like a spreadsheet formula
+    ("+1+2", "=1+2@example.com"),
+    ("-2+3", "+cmd@example.com"),
+    ("@SUM(A1)", "-1@example.com"),
+    ("formula", "@cmd@example.com"),
+]
+
+
+def test_csv_cells_that_start_like_formulas_are_written_as_text(course_staff_api, physics):
+    """OWASP CSV injection: a text cell starting with =, +, -, @, tab or CR gets a leading quote, so a spreadsheet
+    shows it instead of running it; numbers and booleans are left as they are."""
+    for username, email in FORMULA_LEARNERS:
+        learner_in_course(physics, username=username, email=email, percent=0.3, passed=False)
+    response = course_staff_api.get(URL, {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(row["username"], row["email"]) for row in rows] == [
+        ("'" + username, "'" + email) if username != "formula" else (username, "'" + email)
+        for username, email in FORMULA_LEARNERS
+    ]
+    assert {row["grade"] for row in rows} == {"0.3"}
+
+
+def test_json_rows_keep_formula_like_text_as_it_is(course_staff_api, physics):
+    for username, email in FORMULA_LEARNERS:
+        learner_in_course(physics, username=username, email=email)
+    rows = course_staff_api.get(URL).json()
+    assert [(row["username"], row["email"]) for row in rows] == FORMULA_LEARNERS

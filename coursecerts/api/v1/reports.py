@@ -3,7 +3,6 @@ the eligibility decision, computed with eligibility.decide over facts loaded in 
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -19,6 +18,7 @@ from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, Reason, decide
 from coursecerts.certificates.events import certificate_url
 from coursecerts.certificates.models import CertificateStatuses
+from coursecerts.common.csv_export import SafeDictWriter
 
 
 def report_rows(course_run) -> list[dict]:
@@ -94,7 +94,7 @@ class CourseReportApi(APIView):
 
 def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(CourseReportApi.OutputSerializer().fields))
+    writer = SafeDictWriter(buffer, fieldnames=list(CourseReportApi.OutputSerializer().fields))
     writer.writeheader()
     writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

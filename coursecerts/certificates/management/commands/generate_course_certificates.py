@@ -1,8 +1,10 @@
 """Generate (or regenerate by status) the certificates of a whole course run, set-based and in chunks.
 
 With Celery in eager mode (the default, no broker) the chunks run here, one after the other; with a broker
-(CELERY_BROKER_URL) they are queued for the workers and this command follows their progress. Running it again
-for a course whose run was interrupted resumes that run.
+(CELERY_BROKER_URL) they are queued for the workers and this command follows their progress, queueing again the
+chunks of workers that died. Running it again for a course whose run was interrupted resumes that run; while
+another process works on the run, the command follows it to its end (or, with --no-wait, says it left it
+running). It exits non-zero only when the run failed.
 
 Examples:
 
@@ -15,7 +17,6 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from tqdm import tqdm
 
 from coursecerts.certificates.eligibility import Reason
 from coursecerts.certificates.management.course_run import course_run_from_argument
-from coursecerts.certificates.models import GenerationScopes
+from coursecerts.certificates.models import GenerationScopes, JobStates
 from coursecerts.certificates.services.course_generation import (
     REGENERATION_STATUSES,
     GenerationRequestError,
@@ -34,9 +35,14 @@ from coursecerts.certificates.services.course_generation import (
     chunk_give_up,
     chunk_process,
     course_generation_dry_run,
+    course_generation_recover,
     course_generation_start,
+    heartbeat_seconds,
     job_summary,
 )
+from coursecerts.common.csv_export import SafeWriter
+
+POLL_SECONDS = 0.5
 
 
 class Command(BaseCommand):
@@ -61,7 +67,11 @@ class Command(BaseCommand):
             help="with --dry-run: write one line per learner (username, certificate_status, outcome, reason, "
             "reason_message) to this CSV file",
         )  # fmt: skip
-        parser.add_argument("--no-wait", action="store_true", help="with a broker: queue the run and return")
+        parser.add_argument(
+            "--no-wait", action="store_true",
+            help="do not follow the run to its end: with a broker, queue it and return; without one, write the "
+            "chunks no other process holds and return",
+        )  # fmt: skip
 
     def handle(self, *args, **options) -> str:
         run = course_run_from_argument(options["course_key"])
@@ -97,7 +107,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
         try:
             with report:
-                writer = csv.writer(report)
+                writer = SafeWriter(report)
                 writer.writerow(fields)
                 return course_generation_dry_run(
                     course_run=run, each=lambda line: writer.writerow(dataclasses.astuple(line)), **request
@@ -114,12 +124,16 @@ class Command(BaseCommand):
             f"{verb} {job.pk} for {run.id}: {job.total} learners in {job.chunks.count()} chunks."
         )
         if eager:
-            self._run_here(job)
-        elif not wait:
-            return str(job.pk)
-        else:
+            self._run_here(job, wait=wait)
+        elif wait:
             self._follow(job)
         summary = job_summary(job)
+        if summary["state"] not in (JobStates.SUCCEEDED, JobStates.FAILED):
+            self.stdout.write(
+                f"Left the run running: {summary['done']}/{summary['total']} learners decided so far. Follow it "
+                f"with GET /api/v1/tasks/{job.pk}, or run this command again without --no-wait."
+            )
+            return str(job.pk)
         self.stdout.write(f"{summary['state']}: {summary['done']}/{summary['total']} learners decided.")
         if summary["result"]:
             self._print_tally(summary["result"])
@@ -127,33 +141,49 @@ class Command(BaseCommand):
             raise CommandError(f"{summary['error']}. Run the command again to retry the failed chunks.")
         return ""
 
-    def _run_here(self, job) -> None:
-        with tqdm(
-            total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr
-        ) as bar:
-            pending = job.chunks.exclude(state="succeeded").order_by("index").values_list("pk", "index")
-            for chunk_id, index in list(pending):
-                try:
-                    result = chunk_process(chunk_id=chunk_id)
-                except Exception as exc:
-                    chunk_give_up(chunk_id=chunk_id)
-                    raise CommandError(
-                        f"Chunk {index} failed ({type(exc).__name__}: {exc}); the chunks before it are written. "
-                        "Run the command again to retry from there."
-                    ) from exc
-                if result is not None:
-                    bar.update(sum(result["outcomes"].values()))
+    def _run_here(self, job, *, wait: bool) -> None:
+        """Write every chunk here (eager Celery), then, while another process holds chunks of the run, follow
+        it to its end, taking over any chunk whose lease expires (its process died)."""
+        with self._progress(job) as bar:
+            while True:
+                for chunk_id, index in self._open_chunks(job):
+                    try:
+                        result = chunk_process(chunk_id=chunk_id)
+                    except Exception as exc:
+                        chunk_give_up(chunk_id=chunk_id)
+                        raise CommandError(
+                            f"Chunk {index} failed ({type(exc).__name__}: {exc}); the chunks before it are "
+                            "written. Run the command again to retry from there."
+                        ) from exc
+                    if result is not None:
+                        bar.update(sum(result["outcomes"].values()))
+                if self._finished(job, bar) or not wait:
+                    return
+                time.sleep(POLL_SECONDS)
+
+    def _open_chunks(self, job) -> list[tuple[int, int]]:
+        return list(
+            job.chunks.exclude(state=JobStates.SUCCEEDED).order_by("index").values_list("pk", "index")
+        )
 
     def _follow(self, job) -> None:
-        with tqdm(
-            total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr
-        ) as bar:
-            while True:
-                summary = job_summary(job)
-                bar.update(summary["done"] - bar.n)
-                if summary["state"] in ("succeeded", "failed"):
-                    return
-                time.sleep(0.5)
+        """Follow the workers' progress to the run's end, queueing again, every heartbeat, the chunks whose
+        worker died (course_generation_recover), so that a run never waits on a lost chunk."""
+        recovered_at = time.monotonic()
+        with self._progress(job) as bar:
+            while not self._finished(job, bar):
+                if time.monotonic() - recovered_at >= heartbeat_seconds():
+                    course_generation_recover(job)
+                    recovered_at = time.monotonic()
+                time.sleep(POLL_SECONDS)
+
+    def _progress(self, job) -> tqdm:
+        return tqdm(total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr)
+
+    def _finished(self, job, bar) -> bool:
+        summary = job_summary(job)
+        bar.update(summary["done"] - bar.n)
+        return summary["state"] in (JobStates.SUCCEEDED, JobStates.FAILED)
 
     def _print_tally(self, tally: dict) -> None:
         self.stdout.write("Outcomes:")

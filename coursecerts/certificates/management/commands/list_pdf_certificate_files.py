@@ -11,7 +11,6 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict
 
@@ -20,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from coursecerts.certificates.management.ids import parse_ids
 from coursecerts.certificates.services.legacy_files import pdf_certificate_files_list
+from coursecerts.common.csv_export import SafeWriter
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps([asdict(row) for row in rows], indent=2))
             return ""
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = SafeWriter(self.stdout, lineterminator="\n")
         writer.writerow(["certificate_id", "user_id", "username", "course_key", "path"])
         for row in rows:
             for path in row.paths:
