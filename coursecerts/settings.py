@@ -284,7 +284,9 @@ REST_FRAMEWORK = {
 # Per-client rate limits (DRF rate syntax: N/second|minute|hour|day; empty: no limit), kept in the default cache.
 API_THROTTLE_VERIFY = env_str("API_THROTTLE_VERIFY", "60/minute")
 API_THROTTLE_V0_LIST = env_str("API_THROTTLE_V0_LIST", "120/minute")
-for _name in ("API_THROTTLE_VERIFY", "API_THROTTLE_V0_LIST"):
+# Visits of certificate pages and PDFs per client address (web/rate_limit.py); beyond it, 429 with Retry-After.
+CERTIFICATE_PAGE_RATE = env_str("CERTIFICATE_PAGE_RATE", "60/minute")
+for _name in ("API_THROTTLE_VERIFY", "API_THROTTLE_V0_LIST", "CERTIFICATE_PAGE_RATE"):
     _rate = globals()[_name]
     if _rate and not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"{_name}={_rate!r} is not a rate such as 60/minute (or empty for none)")
@@ -310,3 +312,6 @@ SPECTACULAR_SETTINGS = {
         "coursecerts.api.schema.add_path_examples",
     ],
 }
+# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
+# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)

@@ -1,9 +1,11 @@
 """Per-client rate limits (DRF throttling on the default cache): by user when authenticated, else by address.
 The rates come from settings API_THROTTLE_VERIFY and API_THROTTLE_V0_LIST (README), read on each request;
-an empty rate turns the limit off."""
+an empty rate turns the limit off. The client's address follows NUM_PROXIES (common.rate_limits)."""
 
 from django.conf import settings
 from rest_framework.throttling import ScopedRateThrottle
+
+from coursecerts.common.rate_limits import client_address
 
 
 class _Scoped(ScopedRateThrottle):
@@ -15,6 +17,9 @@ class _Scoped(ScopedRateThrottle):
 
     def get_rate(self):
         return getattr(settings, f"API_THROTTLE_{self.scope_name.upper()}") or None
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class VerifyThrottle(_Scoped):

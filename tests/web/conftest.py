@@ -39,6 +39,16 @@ def empty_page_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The page's rate limit counts in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"

@@ -18,6 +18,7 @@ from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render,
 from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.dates import certificate_date
 from coursecerts.certificates.web.events import track_evidence_visited
+from coursecerts.certificates.web.rate_limit import rate_limited
 from coursecerts.certificates.web.language import page_language
 from coursecerts.certificates.web.render import render_certificate_html
 from coursecerts.certificates.web.selectors import PageKind
@@ -59,6 +60,7 @@ def _language_for_messages(request) -> str:
 
 
 @require_GET
+@rate_limited
 def certificate_page(request, verify_uuid: str) -> HttpResponse:
     """The public certificate page: anyone, no login (reference 4.1). Served from the page cache while what
     it shows is unchanged (web.page_cache)."""
@@ -141,6 +143,7 @@ def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
     if page.kind is not PageKind.VALID:
         return _not_found(request)
     certificate = page.certificate
+@rate_limited
     language = _language(request, certificate.course, certificate.template_version)
     stored = certificate_pdf_get_or_render(certificate=certificate, language=language)
     return FileResponse(
