@@ -281,6 +281,9 @@ REST_FRAMEWORK = {
 }
 
 # --- API (coursecerts.api) ------------------------------------------------------------------------------
+# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
+# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # Per-client rate limits (DRF rate syntax: N/second|minute|hour|day; empty: no limit), kept in the default cache.
 API_THROTTLE_VERIFY = env_str("API_THROTTLE_VERIFY", "60/minute")
 API_THROTTLE_V0_LIST = env_str("API_THROTTLE_V0_LIST", "120/minute")
@@ -312,6 +315,3 @@ SPECTACULAR_SETTINGS = {
         "coursecerts.api.schema.add_path_examples",
     ],
 }
-# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
-# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
-NUM_PROXIES = env_int("NUM_PROXIES", 0)

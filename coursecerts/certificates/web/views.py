@@ -18,8 +18,8 @@ from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render,
 from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.dates import certificate_date
 from coursecerts.certificates.web.events import track_evidence_visited
-from coursecerts.certificates.web.rate_limit import rate_limited
 from coursecerts.certificates.web.language import page_language
+from coursecerts.certificates.web.rate_limit import rate_limited
 from coursecerts.certificates.web.render import render_certificate_html
 from coursecerts.certificates.web.selectors import PageKind
 from coursecerts.courses.models import CourseModes
@@ -134,6 +134,7 @@ def _not_yet(request, available_date) -> HttpResponse:
 
 
 @require_GET
+@rate_limited
 def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
     """The certificate as a PDF: rendered once, stored, and served from storage afterwards."""
     page = selectors.certificate_page_get(verify_uuid)
@@ -143,7 +144,6 @@ def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
     if page.kind is not PageKind.VALID:
         return _not_found(request)
     certificate = page.certificate
-@rate_limited
     language = _language(request, certificate.course, certificate.template_version)
     stored = certificate_pdf_get_or_render(certificate=certificate, language=language)
     return FileResponse(
