@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coursecerts.grades",
     "coursecerts.verify_student",
     "coursecerts.certificates",
+    "coursecerts.events",
     "coursecerts.api",
 ]
 
@@ -203,6 +204,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The outbox (ADR 0013): work a data change owes is recorded in its transaction and drained after the commit,
+# every OUTBOX_DRAIN_INTERVAL_SECONDS by Celery beat (`celery -A coursecerts beat`), and by `drain_outbox`.
+OUTBOX_DRAIN_INTERVAL_SECONDS = env_int("OUTBOX_DRAIN_INTERVAL_SECONDS", 60, minimum=1)
+# How long a drainer may hold an entry without renewing its claim before another drainer takes it over.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
+# Done entries are deleted by the periodic drain after this many days.
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7, minimum=0)
+# `celery -A coursecerts beat` drains the outbox (events.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "drain-outbox": {
+        "task": "coursecerts.events.tasks.drain_outbox",
+        "schedule": float(OUTBOX_DRAIN_INTERVAL_SECONDS),
+        "kwargs": {"purge": True},
+    },
+}
 
 # --- certificate rules (Open edX names) -----------------------------------------------------------------
 # When grade, allowlist, ID-verification and enrollment triggers generate certificates (Open edX waffle switch
@@ -281,9 +297,6 @@ REST_FRAMEWORK = {
 }
 
 # --- API (coursecerts.api) ------------------------------------------------------------------------------
-# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
-# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
-NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # Per-client rate limits (DRF rate syntax: N/second|minute|hour|day; empty: no limit), kept in the default cache.
 API_THROTTLE_VERIFY = env_str("API_THROTTLE_VERIFY", "60/minute")
 API_THROTTLE_V0_LIST = env_str("API_THROTTLE_V0_LIST", "120/minute")
@@ -315,3 +328,6 @@ SPECTACULAR_SETTINGS = {
         "coursecerts.api.schema.add_path_examples",
     ],
 }
+# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
+# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)

@@ -9,6 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from coursecerts.certificates import (
             handlers,  # noqa: F401  (connects the triggers)
+            outbox,  # noqa: F401  (registers the outbox's generation handler)
             pdf_tasks,  # noqa: F401  (registers the PDF task)
         )
         from coursecerts.certificates.web import checks  # noqa: F401  (registers the system checks)

@@ -9,7 +9,14 @@ triggers the per-row services would fire are decided in bulk:
 - a grade that went from passing to failing marks a passing certificate notpassing (allowlisted learners keep
   theirs), as COURSE_GRADE_NOW_FAILED, inside the transaction.
 
-Generation is queued after commit, in chunks, as Celery tasks (coursecerts.enrollments.tasks).
+Triggers fire on transitions only, so one more check is owed, by state rather than by change: learners of the
+file in an eligible mode whose grade passes but whose certificate does not (an earlier import's generation was
+lost, or never triggered) are queued too (source "import"), so re-sending a file never leaves an eligible learner
+without a certificate. It costs no query: the grades and passing certificates are read anyway.
+
+The generation owed is recorded in the outbox in the import's own transaction, one entry for the whole file
+(coursecerts.certificates.outbox, ADR 0013), and drained after commit; a process that dies after the commit
+leaves the entry for the next drain, so nothing owed is lost.
 """
 
 from __future__ import annotations
@@ -32,17 +39,18 @@ from django.db import connection, transaction
 
 from coursecerts.certificates.eligibility import Policy, is_mode_eligible
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateAllowlist, GeneratedCertificate
+from coursecerts.certificates.outbox import generation_owed_record
 from coursecerts.certificates.services import certificate_mark_notpassing
 from coursecerts.certificates.services.generation import format_grade
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
+from coursecerts.events.services import outbox_kick
 from coursecerts.grades.models import PersistentCourseGrade
 from coursecerts.learners.models import LearnerProfile
 
 COLUMNS = ("username", "email", "name", "mode", "is_active", "percent", "passed")
 REQUIRED_COLUMNS = ("username", "mode")
 CHUNK = 5000
-GENERATION_CHUNK = 500
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -257,15 +265,18 @@ def _text(value) -> str:
 
 
 def roster_import(*, course_run: CourseRun, rows: list[RosterRow]) -> RosterImport:
-    """Write validated rows in one transaction; queue the generation they trigger after commit."""
+    """Write validated rows in one transaction, and record in it the generation they owe (drained after commit)."""
     result = RosterImport(rows=len(rows))
-    generation: dict[str, set[int]] = {"grade_passed": set(), "enrollment_track_updated": set()}
     with transaction.atomic():
         user_ids, changed_learners = _learners(rows, result)
         enrollment_changes, track_updated = _enrollments(course_run, rows, user_ids)
-        grade_changes, now_passing, now_failing = _grades(course_run, rows, user_ids)
-        generation["enrollment_track_updated"] = track_updated
-        generation["grade_passed"] = _needs_generation(course_run, now_passing)
+        grade_changes, now_passing, now_failing, passing = _grades(course_run, rows, user_ids)
+        grade_passed, uncertified = _needs_generation(course_run, rows, user_ids, passing, now_passing)
+        generation = {
+            "grade_passed": grade_passed,
+            "enrollment_track_updated": track_updated,
+            "import": uncertified,
+        }
         result.certificates_marked_notpassing = _revoke_failing(course_run, now_failing, user_ids, rows)
         updated = changed_learners | enrollment_changes["updated"] | grade_changes
         for row in rows:
@@ -276,11 +287,12 @@ def roster_import(*, course_run: CourseRun, rows: list[RosterRow]) -> RosterImpo
                 result.updated += 1
             else:
                 result.unchanged += 1
-        queued = set()
+        queued, owed = set(), {}
         for source, ids in generation.items():
-            ids = sorted(ids - queued)
+            owed[source] = sorted(ids - queued)
             queued.update(ids)
-            _queue_generation(course_run, ids, source)
+        if generation_owed_record(course_run=course_run, sources=owed) is None:
+            transaction.on_commit(outbox_kick, robust=True)  # an earlier import's leftovers run now
         result.generation_queued = len(queued)
     return result
 
@@ -381,20 +393,23 @@ def _enrollments(course_run, rows, ids) -> tuple[dict[str, set[int]], set[int]]:
     return {"created": created, "updated": {e.user_id for e in changed}}, track_updated
 
 
-def _grades(course_run, rows, ids) -> tuple[set[int], set[int], set[int]]:
+def _grades(course_run, rows, ids) -> tuple[set[int], set[int], set[int], set[int]]:
+    """Write the rows' grades. Returns (changed, now passing, now failing, passing after the import) user ids."""
     existing = {
         user_id: (percent, passed)
         for user_id, percent, passed in PersistentCourseGrade.objects.filter(course=course_run).values_list(
             "user_id", "percent_grade", "passed"
         )
     }
-    new, changed, now_passing, now_failing = [], [], set(), set()
+    new, changed, now_passing, now_failing, passing = [], [], set(), set(), set()
     for row in rows:
-        if row.percent is None:
-            continue
         user_id = ids[row.username]
         current = existing.get(user_id)
         was_passing = bool(current and current[1])
+        if row.passed or (row.percent is None and was_passing):
+            passing.add(user_id)
+        if row.percent is None:
+            continue
         grade = PersistentCourseGrade(
             user_id=user_id, course=course_run, percent_grade=row.percent, passed=row.passed
         )
@@ -408,19 +423,24 @@ def _grades(course_run, rows, ids) -> tuple[set[int], set[int], set[int]]:
             now_failing.add(user_id)
     PersistentCourseGrade.objects.bulk_create(new, batch_size=1000)
     _upsert(PersistentCourseGrade, changed, ["user", "course"], ["percent_grade", "passed", "modified"])
-    return {g.user_id for g in new} | {g.user_id for g in changed}, now_passing, now_failing
+    changed_ids = {g.user_id for g in new} | {g.user_id for g in changed}
+    return changed_ids, now_passing, now_failing, passing
 
 
-def _needs_generation(course_run, now_passing: set[int]) -> set[int]:
-    """COURSE_GRADE_NOW_PASSED's receiver, in bulk: generation unless switched off or already passing."""
-    if not settings.AUTO_CERTIFICATE_GENERATION or not now_passing:
-        return set()
-    passing = set(
+def _needs_generation(course_run, rows, ids, passing: set[int], now_passing: set[int]) -> tuple[set, set]:
+    """Generation unless switched off, for learners of the file whose grade passes and whose certificate does not:
+    (COURSE_GRADE_NOW_PASSED's receiver in bulk: the grade just became passing; the re-import's check: it
+    passed already, in an eligible mode). The passing certificates are read once for both."""
+    if not settings.AUTO_CERTIFICATE_GENERATION or not passing:
+        return set(), set()
+    certified = set(
         GeneratedCertificate.objects.filter(course=course_run, status__in=PASSED_STATUSES).values_list(
             "user_id", flat=True
         )
     )
-    return now_passing - passing
+    policy = Policy.from_settings()
+    eligible_mode = {ids[row.username] for row in rows if is_mode_eligible(row.mode, policy)}
+    return now_passing - certified, (passing - now_passing - certified) & eligible_mode
 
 
 def _revoke_failing(course_run, now_failing: set[int], ids, rows) -> int:
@@ -448,13 +468,3 @@ def _revoke_failing(course_run, now_failing: set[int], ids, rows) -> int:
         )
         count += 1
     return count
-
-
-def _queue_generation(course_run, user_ids: list[int], source: str) -> None:
-    from coursecerts.enrollments.tasks import generate_certificates_for_learners
-
-    for chunk in _chunks(user_ids, GENERATION_CHUNK):
-        kwargs = {"course_key": str(course_run.id), "user_ids": chunk, "source": source}
-        transaction.on_commit(
-            lambda kwargs=kwargs: generate_certificates_for_learners.apply_async(kwargs=kwargs)
-        )

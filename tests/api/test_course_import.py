@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from coursecerts.certificates.models import GeneratedCertificate
+from coursecerts.certificates.models import CertificateHistory, GeneratedCertificate
 from coursecerts.enrollments.models import CourseEnrollment
+from coursecerts.events.models import OutboxEntry
 from coursecerts.grades.models import PersistentCourseGrade
 from tests.api.conftest import COURSE_KEY, assert_error
 from tests.factories import AllowlistFactory, EnrollmentFactory, GradeFactory, UserFactory
@@ -175,7 +176,73 @@ def test_the_query_count_does_not_grow_with_rows(staff_api, physics, count, djan
     # ids, and the transaction's savepoint
     with django_assert_num_queries(13):
         assert post(staff_api, roster(count, passed="false")).json()["created"] == count
-    # the same reads, bulk upserts where rows changed, and the passing certificates (for the grade trigger)
-    with django_assert_num_queries(10):
+    # the same reads, bulk upserts where rows changed, the passing certificates (for the grade trigger), and
+    # the one outbox entry recording the generation owed
+    with django_assert_num_queries(11):
         body = post(staff_api, roster(count, passed="true")).json()
     assert (body["updated"], body["generation_queued"]) == (count, count)
+
+
+# --- a process that dies after the commit (issue 10, defect 2) ------------------------------------------------
+
+
+def issued_once(course) -> bool:
+    """Every certificate of the run is downloadable and has exactly one history row (it was issued once)."""
+    certificates = GeneratedCertificate.objects.filter(course=course)
+    return all(
+        c.status == "downloadable" and CertificateHistory.objects.filter(certificate=c).count() == 1
+        for c in certificates
+    )
+
+
+def test_a_generation_lost_after_the_commit_is_issued_by_the_next_import_of_the_same_file(
+    staff_api, physics, captured_on_commit
+):
+    """The import commits, then its process dies before the work after the commit runs (the callbacks are
+    captured and never run). The platform sends the same file again: the learners' grades are unchanged, so no
+    trigger fires, yet the eligible learners who have no certificate get one, issued once."""
+    with captured_on_commit(execute=False):  # the process dies right after the commit
+        assert post(staff_api, roster(5, passed="true")).json()["generation_queued"] == 5
+    assert not GeneratedCertificate.objects.exists()
+    with captured_on_commit(execute=True):
+        again = post(staff_api, roster(5, passed="true")).json()
+    assert (again["unchanged"], again["generation_queued"]) == (5, 5)
+    assert GeneratedCertificate.objects.filter(course=physics, status="downloadable").count() == 5
+    assert issued_once(physics)
+    with captured_on_commit(execute=True):  # a third time: everyone has theirs, nothing is owed or written
+        third = post(staff_api, roster(5, passed="true")).json()
+    assert third["generation_queued"] == 0
+    assert CertificateHistory.objects.filter(certificate__course=physics).count() == 5
+
+
+def test_the_generation_owed_is_recorded_with_the_import_and_drained_after_commit(
+    staff_api, physics, captured_on_commit
+):
+    """One outbox entry for the whole file, in the import's transaction; the drain marks it done."""
+    with captured_on_commit(execute=False):
+        post(staff_api, roster(3, passed="true"))
+    entry = OutboxEntry.objects.get()
+    assert (entry.kind, entry.course_id, entry.done_at) == ("certificates.generate", physics.id, None)
+    assert len(entry.payload["sources"]["grade_passed"]) == 3
+    with captured_on_commit(execute=True):  # any next import drains what an earlier one left
+        post(staff_api, "username,mode\nsomeone,audit\n")
+    entry.refresh_from_db()
+    assert entry.done_at is not None
+    assert entry.result["outcomes"] == {"downloadable": 3}
+    assert issued_once(physics)
+
+
+def test_an_import_that_does_not_commit_owes_nothing(staff_api, physics):
+    assert_error(post(staff_api, "username,mode\nbob,gold\n"), 400, "invalid_rows")
+    assert not OutboxEntry.objects.exists()
+
+
+def test_a_reimport_checks_only_passing_learners_in_an_eligible_mode_without_a_certificate(
+    staff_api, physics, alice, captured_on_commit
+):
+    """alice already holds hers; an audit learner's passing grade earns none: neither is queued again."""
+    text = "username,mode,percent,passed\nalice,verified,0.85,true\ned,audit,0.9,true\n"
+    with captured_on_commit(execute=True):
+        assert post(staff_api, text).json()["generation_queued"] == 1  # ed's grade became passing
+        assert post(staff_api, text).json()["generation_queued"] == 0
+    assert not GeneratedCertificate.objects.filter(user__username="ed").exists()

@@ -1,0 +1,34 @@
+"""The outbox work certificates own (coursecerts.events, ADR 0013): generation that a data change owes."""
+
+from __future__ import annotations
+
+from coursecerts.certificates.services.course_generation import Tally, _chunks, chunk_size, learners_generate
+from coursecerts.events.models import OutboxEntry, OutboxKinds
+from coursecerts.events.services import outbox_handler, outbox_record
+
+
+def generation_owed_record(*, course_run, sources: dict[str, list[int]]) -> OutboxEntry | None:
+    """Record, in the caller's transaction, that these learners of a run owe a generation attempt: one entry
+    for all of them, {source: [user ids]} (the source goes into the certificates' history). Nothing when no
+    learner is named."""
+    sources = {source: sorted(ids) for source, ids in sources.items() if ids}
+    if not sources:
+        return None
+    return outbox_record(
+        kind=OutboxKinds.GENERATE_CERTIFICATES, course_run=course_run, payload={"sources": sources}
+    )
+
+
+@outbox_handler(OutboxKinds.GENERATE_CERTIFICATES)
+def generation_owed_run(entry: OutboxEntry, *, heartbeat) -> dict:
+    """Decide and write the entry's learners, chunk by chunk (one transaction each), by the same rules as every
+    other path. Idempotent: a learner already decided is left as is, so an entry run again (its drainer died
+    half-way) writes only what is still missing. Returns the tally (outcomes, reasons, changed)."""
+    tally = Tally()
+    if entry.course is None:  # the run was deleted: nothing is owed any more
+        return tally.as_dict()
+    for source, user_ids in entry.payload.get("sources", {}).items():
+        for chunk in _chunks(user_ids, chunk_size()):
+            tally.add(learners_generate(course_run=entry.course, user_ids=chunk, source=source).as_dict())
+            heartbeat()
+    return tally.as_dict()
