@@ -52,7 +52,14 @@ class RetirementRecord(models.Model):
     pdf_references_purged = models.PositiveIntegerField(default=0)
     learner_rows_changed = models.PositiveIntegerField(default=0)
     rendered_pdfs_deleted = models.PositiveIntegerField(default=0)
-    files_deleted = models.JSONField(default=list, blank=True)
+    files_deleted = models.JSONField(default=list, blank=True, help_text="Legacy PDF files this run deleted.")
+    files_missing = models.JSONField(
+        "files already missing",
+        default=list,
+        blank=True,
+        help_text="Legacy PDF files the certificate's references pointed to but that were not in storage: "
+        "nothing was deleted for them.",
+    )
     files_failed = models.JSONField(default=list, blank=True)
 
     class Meta:

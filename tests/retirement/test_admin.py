@@ -23,3 +23,29 @@ def test_records_are_listed_and_read_only(client, staff, run, local_stores):
     assert client.get(admin_url(RetirementRecord, "add")).status_code == 403
     assert client.post(admin_url(RetirementRecord, "delete", record), {"post": "yes"}).status_code == 403
     assert RetirementRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_record_lists_deleted_and_already_missing_files_apart(client, staff, run, local_stores):
+    """The audit trail says which legacy files were deleted and which were already missing."""
+    from django.core.files.storage import storages
+
+    from coursecerts.certificates.models import GeneratedCertificate
+    from coursecerts.certificates.services.legacy_files import legacy_certificate_paths
+
+    alice = make_learner(run, "alice", "Alicia Zephyrine")
+    certificate = GeneratedCertificate.objects.get(user=alice)
+    paths = legacy_certificate_paths(
+        download_uuid=certificate.download_uuid, verify_uuid=certificate.verify_uuid
+    )
+    storages["legacy_certificates"].delete(paths[0])
+    learner_retire(user=alice, actor=staff)
+    client.force_login(staff)
+
+    page = client.get(admin_url(RetirementRecord, "change", RetirementRecord.objects.get()))
+
+    html = page.content.decode()
+    deleted = html.split('class="form-row field-files_deleted"')[1].split('class="form-row')[0]
+    missing = html.split('class="form-row field-files_missing"')[1].split('class="form-row')[0]
+    assert "Files deleted" in deleted and "Files already missing" in missing
+    assert all(path in deleted for path in paths[1:]) and paths[0] not in deleted
+    assert paths[0] in missing

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 
 from coursecerts.certificates.models import GeneratedCertificate
@@ -47,6 +48,23 @@ def test_retire_learner_retires_and_names_the_record(learners):
     record = RetirementRecord.objects.get()
     assert f"Retirement record {record.pk}" in out and "Alicia" not in out
     assert LearnerProfile.objects.get(user=alice).retired_at is not None
+
+
+def test_retire_learner_says_already_missing_for_a_legacy_file_that_never_existed(learners):
+    alice, _ = learners
+    certificate = GeneratedCertificate.objects.get(user=alice)
+    paths = legacy_certificate_paths(
+        download_uuid=certificate.download_uuid, verify_uuid=certificate.verify_uuid
+    )
+    storages["legacy_certificates"].delete(paths[0])
+
+    planned = run_command("retire_learner", "alice", "--dry-run")
+    out = run_command("retire_learner", "alice")
+
+    for printed in (planned, out):
+        assert f"legacy file already missing, nothing to delete: {paths[0]}" in printed
+        assert f"legacy file {paths[0]}" not in printed
+    assert f"deleted legacy file {paths[1]}" in out
 
 
 def test_retire_learner_rejects_an_unknown_username(learners):

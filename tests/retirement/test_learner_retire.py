@@ -13,7 +13,7 @@ from coursecerts.certificates.models import CertificateHistory, GeneratedCertifi
 from coursecerts.certificates.services.legacy_files import legacy_certificate_paths
 from coursecerts.certificates.services.retirement import learner_retire, learner_retirement_pending
 from coursecerts.learners.models import LearnerProfile, RetirementRecord
-from tests.retirement.conftest import traces
+from tests.retirement.conftest import LEGACY_PREFIX, traces
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,43 @@ def test_a_missing_legacy_file_counts_as_gone(local_stores, run):
     storages["legacy_certificates"].delete(paths[0])
     result = learner_retire(user=carol, actor=None)
     assert result.complete and result.pdf_references == [certificate.pk]
+
+
+def test_a_legacy_file_that_never_existed_is_recorded_as_already_missing_not_deleted(stores, run):
+    """An audit trail must not claim a deletion that did not happen: files the references point to but that
+    are not in storage are listed apart, under files already missing."""
+    from tests.retirement.conftest import make_learner
+
+    carol = make_learner(run, "carol", "Carola Vintersol")
+    certificate = GeneratedCertificate.objects.get(user=carol)
+    paths = legacy_certificate_paths(
+        download_uuid=certificate.download_uuid, verify_uuid=certificate.verify_uuid
+    )
+    storages["legacy_certificates"].delete(paths[0])
+
+    planned = learner_retire(user=carol, actor=None, dry_run=True)
+    result = learner_retire(user=carol, actor=None)
+
+    assert (planned.files_deleted, planned.files_missing) == (paths[1:], paths[:1])
+    assert (result.files_deleted, result.files_missing) == (paths[1:], paths[:1])
+    record = RetirementRecord.objects.get(pk=result.record_id)
+    assert (record.files_deleted, record.files_missing) == (paths[1:], paths[:1])
+    assert result.summary()["files_missing"] == paths[:1]
+
+
+def test_retirement_leaves_no_empty_folder(local_stores, run):
+    """A local storage keeps a folder per certificate: retirement removes the ones it emptied (up to the
+    storages' roots)."""
+    from tests.retirement.conftest import make_learner
+
+    alice = make_learner(run, "alice", "Alicia Zephyrine")
+    certificate = GeneratedCertificate.objects.get(user=alice)
+    folders = [p for p in local_stores.root.rglob("*") if p.is_dir() and certificate.verify_uuid in p.name]
+    assert folders  # the rendered PDF's folder and the legacy cert/<verify_uuid> folder
+
+    learner_retire(user=alice, actor=None)
+
+    assert not any(p.exists() for p in folders)
+    roots = {local_stores.root / "media", local_stores.root / "legacy" / LEGACY_PREFIX}
+    empty = [p for p in local_stores.root.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert set(empty) <= roots

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
@@ -37,6 +38,7 @@ class RetirementResult:
     pdf_references: list[int] = field(default_factory=list)  # certificates whose references went
     learner_rows: int = 0  # profile and auth user rows changed
     files_deleted: list[str] = field(default_factory=list)  # legacy files (dry run: to delete)
+    files_missing: list[str] = field(default_factory=list)  # legacy files not in storage: nothing to delete
     files_failed: list[dict] = field(default_factory=list)  # {"path", "error"}: kept for a rerun
     rendered_pdfs: list[str] = field(default_factory=list)  # coursecerts' own PDFs (dry run: to delete)
     record_id: int | None = None  # None: dry run, or nothing left to do
@@ -56,6 +58,7 @@ class RetirementResult:
             "pdf_references_purged": self.pdf_references,
             "learner_rows_changed": self.learner_rows,
             "files_deleted": self.files_deleted,
+            "files_missing": self.files_missing,
             "files_failed": self.files_failed,
             "rendered_pdfs_deleted": self.rendered_pdfs,
         }
@@ -72,11 +75,11 @@ def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool =
     storage = legacy_storage()
     cleared = []
     for certificate in pdf_certificates:
-        failed = _delete_all(storage, certificate.paths, result.files_deleted)
+        failed = _delete_all(storage, certificate.paths, result.files_deleted, result.files_missing)
         result.files_failed.extend(failed)
         if not failed:
             cleared.append(certificate.certificate_id)
-    rendered_failed = _delete_all(default_storage, rendered, result.rendered_pdfs)
+    rendered_failed = _delete_all(default_storage, rendered, result.rendered_pdfs, [])
     result.files_failed.extend(rendered_failed)
     _retire_rows(result, user, actor=actor, source=source, cleared=cleared)
     return result
@@ -94,26 +97,52 @@ def _planned(result, user, pdf_certificates, rendered) -> RetirementResult:
     names = certificate_purge_names(user_ids=[user.pk], redact_history=True, dry_run=True)
     result.certificates, result.history_rows = names.certificates, names.history_rows
     result.pdf_references = [c.certificate_id for c in pdf_certificates]
-    result.files_deleted = [path for c in pdf_certificates for path in c.paths]
+    storage = legacy_storage()
+    for path in (path for c in pdf_certificates for path in c.paths):
+        (result.files_deleted if storage.exists(path) else result.files_missing).append(path)
     result.rendered_pdfs = rendered
     result.learner_rows = _profile_rows(user).count() + _user_rows(user).count()
     return result
 
 
-def _delete_all(storage, names: list[str], deleted: list[str]) -> list[dict]:
-    """Delete each file; a missing file counts as gone. Returns the failures (path and error type only)."""
+def _delete_all(storage, names: list[str], deleted: list[str], missing: list[str]) -> list[dict]:
+    """Delete each file, then its folder when that is left empty. A file not in storage counts as gone and is
+    listed in `missing`, not `deleted` (storages delete a missing file without a word, so it is asked first).
+    Returns the failures (path and error type only)."""
     failed = []
     for name in names:
         try:
+            if not storage.exists(name):
+                missing.append(name)
+                continue
             storage.delete(name)
         except FileNotFoundError:
-            pass
+            missing.append(name)
+            continue
         except Exception as exc:  # any storage error: keep going, report it, and keep the references
             log.warning("retirement: could not delete %s: %s", name, type(exc).__name__)
             failed.append({"path": name, "error": type(exc).__name__})
             continue
         deleted.append(name)
+    _remove_empty_folders(storage, deleted)
     return failed
+
+
+def _remove_empty_folders(storage, names: list[str]) -> None:
+    """Remove the folders of the deleted files that are now empty, up to (not including) the storage's root: a
+    local storage keeps a folder per certificate (object storages have none; a later save recreates them)."""
+    try:
+        root = Path(storage.path("")).resolve()
+    except NotImplementedError:
+        return
+    for name in names:
+        folder = Path(storage.path(name)).resolve().parent
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or already gone
+                break
+            folder = folder.parent
 
 
 @transaction.atomic
@@ -154,6 +183,7 @@ def _record(result: RetirementResult, *, actor, source: str) -> RetirementRecord
         learner_rows_changed=result.learner_rows,
         rendered_pdfs_deleted=len(result.rendered_pdfs),
         files_deleted=result.files_deleted,
+        files_missing=result.files_missing,
         files_failed=result.files_failed,
     )
     record.full_clean()

@@ -43,6 +43,8 @@ def write_result(stdout, result: RetirementResult) -> None:
     stdout.write(f"{'[DRY RUN] ' if result.dry_run else ''}Retirement of user {result.user_id}:")
     for path in result.files_deleted:
         stdout.write(f"  {'delete' if result.dry_run else 'deleted'} legacy file {path}")
+    for path in result.files_missing:
+        stdout.write(f"  legacy file already missing, nothing to delete: {path}")
     for path in result.rendered_pdfs:
         stdout.write(f"  {'delete' if result.dry_run else 'deleted'} rendered PDF {path}")
     for failure in result.files_failed:
