@@ -211,14 +211,6 @@ OUTBOX_DRAIN_INTERVAL_SECONDS = env_int("OUTBOX_DRAIN_INTERVAL_SECONDS", 60, min
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
 # Done entries are deleted by the periodic drain after this many days.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7, minimum=0)
-# `celery -A coursecerts beat` drains the outbox (events.tasks).
-CELERY_BEAT_SCHEDULE = {
-    "drain-outbox": {
-        "task": "coursecerts.events.tasks.drain_outbox",
-        "schedule": float(OUTBOX_DRAIN_INTERVAL_SECONDS),
-        "kwargs": {"purge": True},
-    },
-}
 
 # --- certificate rules (Open edX names) -----------------------------------------------------------------
 # When grade, allowlist, ID-verification and enrollment triggers generate certificates (Open edX waffle switch
@@ -232,10 +224,34 @@ DISABLE_HONOR_CERTIFICATES = env_bool("DISABLE_HONOR_CERTIFICATES", False)
 CERTIFICATES_HTML_VIEW = env_bool("CERTIFICATES_HTML_VIEW", True)
 # purge_pii_from_generatedcertificates also blanks names in certificate history.
 REDACT_CERTIFICATES_HISTORICAL_PII = env_bool("REDACT_CERTIFICATES_HISTORICAL_PII", False)
-# Course-wide generation: learners per chunk (one task, one transaction), and how long a worker may hold a chunk
-# before another may take it over (a worker killed mid-chunk is detected this way).
+# Course-wide generation: learners per chunk (one task, one transaction), and the lease of a worker on its chunk:
+# the worker renews it every quarter lease while it writes (a heartbeat), so a chunk whose worker died is taken
+# over within a lease of its last heartbeat (ADR 0007).
 CERTIFICATE_GENERATION_CHUNK_SIZE = env_int("CERTIFICATE_GENERATION_CHUNK_SIZE", 2000, minimum=1)
-CERTIFICATE_GENERATION_LEASE_SECONDS = env_int("CERTIFICATE_GENERATION_LEASE_SECONDS", 300, minimum=1)
+CERTIFICATE_GENERATION_LEASE_SECONDS = env_int("CERTIFICATE_GENERATION_LEASE_SECONDS", 60, minimum=1)
+# Redis (and SQS): a message whose worker died unacknowledged is delivered again after this many seconds. At least
+# a lease, so that it finds its chunk's lease expired; longer than the longest task (a longer task is delivered
+# a second time while it runs; a chunk's claim makes that harmless, and other tasks are idempotent).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT",
+        max(300, 5 * CERTIFICATE_GENERATION_LEASE_SECONDS),
+        minimum=CERTIFICATE_GENERATION_LEASE_SECONDS,
+    )
+}
+# `celery -A coursecerts beat` queues again the chunks of runs whose workers died (services.course_generation),
+# and drains the outbox (events.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "recover-generation-jobs": {
+        "task": "coursecerts.certificates.tasks.recover_generation_jobs",
+        "schedule": float(CERTIFICATE_GENERATION_LEASE_SECONDS),
+    },
+    "drain-outbox": {
+        "task": "coursecerts.events.tasks.drain_outbox",
+        "schedule": float(OUTBOX_DRAIN_INTERVAL_SECONDS),
+        "kwargs": {"purge": True},
+    },
+}
 CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "%B %d, %Y")
 PLATFORM_NAME = env_str("PLATFORM_NAME", "coursecerts")
 # --- web certificates and their PDFs (ADRs 0005, 0006) --------------------------------------------------------

@@ -63,6 +63,15 @@ def _generate_certificates_chunk_failure(chunk_id: int) -> None:
     chunk_give_up(chunk_id=chunk_id)
 
 
+@shared_task
+def recover_generation_jobs() -> int:
+    """Queue again the chunks of course-wide runs whose workers died or whose messages were lost (celery beat
+    runs this every CERTIFICATE_GENERATION_LEASE_SECONDS; see CELERY_BEAT_SCHEDULE). Returns how many."""
+    from coursecerts.certificates.services.course_generation import generation_jobs_recover
+
+    return generation_jobs_recover()
+
+
 def generate_certificate_on_commit(*, user, course_run, source: str, generation_mode: str = "batch") -> None:
     """Queue generation for one learner once the caller's transaction has committed (so the worker sees it)."""
     kwargs = {

@@ -6,9 +6,14 @@ per-learner path (eligibility.decide), and the certificates and their history ar
 transaction that also marks the chunk done. Events go out after commit, in one batch per chunk.
 
 A chunk is claimed with a conditional update (pending, or running with an expired lease -> running), so two
-workers never write the same chunk at once; a worker killed mid-chunk leaves its transaction rolled back and the
-chunk claimed, to be taken again once the lease has expired. Starting a run for a course that has one
-unfinished joins it and dispatches its chunks again: that is how an interrupted run is resumed.
+workers never write the same chunk at once. While a worker writes a chunk, a thread renews its lease (claimed_at)
+every quarter lease (the heartbeat), so a live slow chunk is never taken over; a worker killed mid-chunk leaves
+its transaction rolled back and the chunk claimed, to be taken again once its last heartbeat is a lease old. A
+chunk's claim is numbered (attempts): the write marks the chunk done only under its own claim, so a worker that
+lost its lease rolls back rather than write the chunk a second time. Whoever follows a run (the command, the
+periodic recover_generation_jobs task) queues again the chunks whose lease expired, and every pending chunk of a
+run on which nothing has moved for a lease (see course_generation_recover). Starting a run for a course that has
+one unfinished joins it and dispatches its chunks again: that is how an interrupted run is resumed. ADR 0007.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import functools
 import gc
 import itertools
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +32,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from coursecerts.certificates import selectors
@@ -451,29 +457,87 @@ def _dispatch_on_commit(job: CertificateGenerationJob) -> None:
 
 
 def course_generation_dispatch(job: CertificateGenerationJob) -> int:
-    """Queue a task for every chunk that is pending or whose lease has expired. Returns how many."""
+    """Queue a task for every chunk that is pending, failed, or whose lease has expired. Returns how many."""
+    return _dispatch(job, job.chunks.filter(_claimable()))
+
+
+def course_generation_recover(job: CertificateGenerationJob) -> int:
+    """Queue again what a run has lost. Returns how many chunks were queued.
+
+    - A chunk whose lease expired (its worker died: no heartbeat for a lease) is queued at once.
+    - When nothing has moved on the run for a lease (no chunk dispatched, claimed, renewed or finished), its
+      pending chunks are queued too: their messages were lost (a worker killed before it claimed its chunk, a
+      broker restarted without persistence) or every worker is gone.
+
+    A message queued twice is harmless: the second finds the chunk claimed or done. Failed chunks are left to
+    their task's retries and to a new start of the run (course_generation_start)."""
+    lost = _expired() | Q(state=JobStates.PENDING) if _stalled(job) else _expired()
+    return _dispatch(job, job.chunks.filter(lost))
+
+
+def generation_jobs_recover() -> int:
+    """course_generation_recover for every run that is pending or running (the periodic task). Returns how many
+    chunks were queued again."""
+    jobs = CertificateGenerationJob.objects.filter(state__in=[JobStates.PENDING, JobStates.RUNNING])
+    return sum(course_generation_recover(job) for job in jobs.order_by("created"))
+
+
+def _dispatch(job: CertificateGenerationJob, chunks) -> int:
+    """Queue a task for each of `chunks`, and mark the run as moved now (its `modified`, see _stalled)."""
     from coursecerts.certificates.tasks import generate_certificates_chunk
 
-    chunk_ids = list(job.chunks.filter(_claimable()).order_by("index").values_list("pk", flat=True))
+    chunk_ids = list(chunks.order_by("index").values_list("pk", flat=True))
+    if chunk_ids:
+        CertificateGenerationJob.objects.filter(pk=job.pk).update(modified=timezone.now())
     for chunk_id in chunk_ids:
         generate_certificates_chunk.apply_async(kwargs={"chunk_id": chunk_id})
+    if chunk_ids:
+        log.info("generation job %s: %s chunk(s) queued", job.pk, len(chunk_ids))
     return len(chunk_ids)
+
+
+def _stalled(job: CertificateGenerationJob) -> bool:
+    """Nothing has moved on the run for a lease: no chunk dispatched or finished (the job's `modified`), none
+    claimed or renewed by a heartbeat (the chunks' claimed_at)."""
+    moved = job.chunks.aggregate(last=Max("claimed_at"))["last"]
+    modified = CertificateGenerationJob.objects.filter(pk=job.pk).values_list("modified", flat=True).first()
+    last = max(filter(None, (moved, modified)), default=None)
+    return last is None or last < _lease_start()
+
+
+def lease_seconds() -> int:
+    return settings.CERTIFICATE_GENERATION_LEASE_SECONDS
+
+
+def heartbeat_seconds() -> float:
+    """How often a worker renews its chunk's lease: a quarter of the lease, so that three heartbeats may be late
+    (a database busy, a pause of the process) before anyone may take the chunk over."""
+    return lease_seconds() / 4
+
+
+def _lease_start():
+    return timezone.now() - timedelta(seconds=lease_seconds())
+
+
+def _expired() -> Q:
+    return Q(state=JobStates.RUNNING, claimed_at__lt=_lease_start())
 
 
 def _claimable() -> Q:
     """Pending chunks, chunks whose worker's lease has expired (it died), and failed chunks (to retry)."""
-    stale = timezone.now() - timedelta(seconds=settings.CERTIFICATE_GENERATION_LEASE_SECONDS)
-    return (
-        Q(state=JobStates.PENDING)
-        | Q(state=JobStates.RUNNING, claimed_at__lt=stale)
-        | Q(state=JobStates.FAILED)
-    )
+    return Q(state=JobStates.PENDING) | _expired() | Q(state=JobStates.FAILED)
+
+
+class LeaseLost(Exception):
+    """The chunk was taken over while this worker wrote it (its heartbeats were late by a whole lease): its
+    writes are rolled back, and the worker that holds the claim now writes the chunk."""
 
 
 def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
-    """Claim a chunk and write it. Returns its tally, or None when another worker has it or it is done. When
-    the write fails, the chunk is left failed with the error, or pending when its task will try it again (so
-    that the job does not settle without it)."""
+    """Claim a chunk and write it, renewing the claim from a heartbeat thread meanwhile. Returns its tally, or
+    None when another worker has it or it is done (or took it over). When the write fails, the chunk is left
+    failed with the error, or pending when its task will try it again (so that the job does not settle without
+    it)."""
     claimable = CertificateGenerationChunk.objects.filter(_claimable(), pk=chunk_id)
     if not claimable.update(state=JobStates.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1):
         return None
@@ -484,14 +548,59 @@ def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
         state=JobStates.RUNNING
     )
     try:
-        with _gc_paused():
+        with _gc_paused(), chunk_lease_kept(chunk_id=chunk_id, attempt=chunk.attempts):
             return _chunk_write(chunk)
+    except LeaseLost:
+        log.warning("chunk %s was taken over by another worker: its writes here are rolled back", chunk_id)
+        return None
     except Exception as exc:
-        CertificateGenerationChunk.objects.filter(pk=chunk_id).update(
+        _claim(chunk_id, chunk.attempts).update(
             state=JobStates.PENDING if will_retry else JobStates.FAILED,
             result={"error": f"{type(exc).__name__}: {exc}"[:1000]},
         )
         raise
+
+
+def _claim(chunk_id: int, attempt: int):
+    """The chunk, while it is running under this claim (attempts numbers the claims)."""
+    return CertificateGenerationChunk.objects.filter(pk=chunk_id, state=JobStates.RUNNING, attempts=attempt)
+
+
+def chunk_lease_renew(*, chunk_id: int, attempt: int) -> bool:
+    """Renew a running chunk's lease under its claim (a heartbeat). Returns False when the claim is gone (the
+    chunk is done, failed, or another worker took it over)."""
+    return bool(_claim(chunk_id, attempt).update(claimed_at=timezone.now()))
+
+
+@contextlib.contextmanager
+def chunk_lease_kept(*, chunk_id: int, attempt: int):
+    """Heartbeats for the chunk's lease while the body runs: a thread, with its own database connection (the
+    body's transaction is not committed yet), renews claimed_at every heartbeat_seconds(). The thread stops when
+    the body ends or the claim is gone; a heartbeat that fails (the database briefly away) is logged and the next
+    one tries again. On SQLite the chunk's write transaction holds the database, so a heartbeat waits for it:
+    there, a claim by another worker waits for it too, and finds the chunk done."""
+    stop = threading.Event()
+    beat = threading.Thread(
+        target=_heartbeats, args=(chunk_id, attempt, stop), name=f"chunk-{chunk_id}-lease", daemon=True
+    )
+    beat.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beat.join()
+
+
+def _heartbeats(chunk_id: int, attempt: int, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(heartbeat_seconds()):
+            try:
+                if not chunk_lease_renew(chunk_id=chunk_id, attempt=attempt):
+                    return
+            except Exception:  # a missed heartbeat is survivable; the lease allows three in a row
+                log.warning("chunk %s: heartbeat failed", chunk_id, exc_info=True)
+    finally:
+        connection.close()
 
 
 @transaction.atomic
@@ -529,7 +638,8 @@ def _chunk_write(chunk: CertificateGenerationChunk) -> dict:
     # Learners named in the chunk but no longer enrolled count as decided, with nothing written.
     tally.outcomes["no_certificate"] += len(chunk.user_ids) - sum(tally.outcomes.values())
     chunk.state, chunk.result = JobStates.SUCCEEDED, tally.as_dict()
-    chunk.save(update_fields=["state", "result"])
+    if not _claim(chunk.pk, chunk.attempts).update(state=chunk.state, result=chunk.result):
+        raise LeaseLost(chunk.pk)
     locked = CertificateGenerationJob.objects.select_for_update().get(pk=job.pk)
     locked.done = F("done") + len(chunk.user_ids)
     locked.save(update_fields=["done", "modified"])
