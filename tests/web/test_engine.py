@@ -16,8 +16,8 @@ def render(text, **context):
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("{{ accomplishment_copy_name|safe }}", "Invalid filter: 'safe'"),
-        ("{{ names|safeseq }}", "Invalid filter: 'safeseq'"),
+        ("{{ accomplishment_copy_name|safe }}", "the |safe filter is not available"),
+        ("{{ names|safeseq }}", "the |safeseq filter is not available"),
         ("{% autoescape off %}{{ x }}{% endautoescape %}", "autoescape"),
         ("{% debug %}", "debug"),
         ("{% load static %}", "'static' is not a registered tag library"),
@@ -31,6 +31,45 @@ def test_unsafe_or_broken_templates_do_not_compile(text, reason):
     with pytest.raises(TemplateInvalid) as caught:
         compile_template(text)
     assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '<p>\n{% include "footer.html" %}',
+            "line 2: the {% include %} tag is not available in certificate templates: a certificate template is "
+            "one self-contained text and cannot read other files.",
+        ),
+        (
+            '{% extends "base.html" %}',
+            "line 1: the {% extends %} tag is not available in certificate templates: a certificate template is "
+            "one self-contained text and cannot read other files.",
+        ),
+        (
+            "{% debug %}",
+            "line 1: the {% debug %} tag is not available in certificate templates: it would print the whole "
+            "context and the loaded modules.",
+        ),
+        (
+            "{{ name|safe }}",
+            "the |safe filter is not available in certificate templates: every value, learner names above all, "
+            "is always HTML-escaped.",
+        ),
+    ],
+)
+def test_a_tag_left_out_of_the_sandbox_is_refused_saying_so_and_why(text, message):
+    """Not Django's "Did you forget to register or load this tag?": the operator learns the tag does not exist
+    here on purpose."""
+    with pytest.raises(TemplateInvalid) as caught:
+        compile_template(text)
+    assert str(caught.value) == f"The template does not compile: {message}"
+    assert "forget to register" not in str(caught.value)
+
+
+def test_an_unknown_tag_keeps_django_s_message():
+    with pytest.raises(TemplateInvalid, match="Invalid block tag on line 1: 'frobnicate'"):
+        compile_template("{% frobnicate %}")
 
 
 def test_names_are_always_escaped():

@@ -62,12 +62,39 @@ def sandboxed_engine() -> Engine:
     return engine
 
 
+# Why each tag or filter Django has is missing here: said when a template uses one (docs/web-certificates.md).
+_SELF_CONTAINED = "a certificate template is one self-contained text and cannot read other files"
+_UNAVAILABLE = {
+    "include": _SELF_CONTAINED,
+    "extends": _SELF_CONTAINED,
+    "debug": "it would print the whole context and the loaded modules",
+    "autoescape": "every value, learner names above all, is always HTML-escaped",
+    "safe": "every value, learner names above all, is always HTML-escaped",
+    "safeseq": "every value, learner names above all, is always HTML-escaped",
+}
+
+
 def compile_template(text: str) -> Template:
-    """Compile an operator's template; TemplateInvalid says why it does not compile."""
+    """Compile an operator's template; TemplateInvalid says why it does not compile, and for a Django tag or
+    filter left out of the sandbox, that it is not available here and why."""
     try:
         return sandboxed_engine().from_string(text)
     except TemplateSyntaxError as exc:
-        raise TemplateInvalid(f"The template does not compile: {exc}") from exc
+        raise TemplateInvalid(f"The template does not compile: {_unavailable(exc) or exc}") from exc
+
+
+def _unavailable(exc: TemplateSyntaxError) -> str:
+    """The sentence for a tag or filter of _UNAVAILABLE the error is about, or ""."""
+    token = getattr(exc, "token", None)
+    words = token.split_contents() if token is not None else []
+    if words and words[0] in _UNAVAILABLE and words[0] not in register.tags:
+        name, line = words[0], token.lineno
+        return f"line {line}: the {{% {name} %}} tag is not available in certificate templates: {_UNAVAILABLE[name]}."
+    message = str(exc)
+    for name in ("safe", "safeseq"):
+        if message == f"Invalid filter: '{name}'":
+            return f"the |{name} filter is not available in certificate templates: {_UNAVAILABLE[name]}."
+    return ""
 
 
 @lru_cache(maxsize=256)
