@@ -309,6 +309,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "coursecerts.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "coursecerts.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Our JSON parser refuses deep nesting and duplicated keys with a 400 (coursecerts/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "coursecerts.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "URL_FORMAT_OVERRIDE": None,  # ?format= belongs to the report endpoint (csv|json), not to DRF
 }
 

@@ -4,11 +4,15 @@
 
 `errors` is present only on 400 answers about the input; it names each bad field (nested like the input).
 Domain refusals (coursecerts ApplicationError) answer 409 with the service's message, except the Open edX v0
-404s, whose body stays exactly Open edX's `{"error_code": ...}` (ADR 0008).
+404s, whose body stays exactly Open edX's `{"error_code": ...}` (ADR 0008). A body over Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 and any other request Django finds suspicious a 400, in the same shape
+(rather than Django's HTML 400 page).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -42,6 +46,16 @@ def not_found(error_code: str, detail: str) -> ApiError:
     return ApiError(status.HTTP_404_NOT_FOUND, error_code, detail)
 
 
+def request_too_large() -> ApiError:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return ApiError(
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        "request_too_large",
+        f"The request body is larger than {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE). "
+        "Send large rosters to the import endpoint.",
+    )
+
+
 def error_body(error_code: str, detail: str, errors=None) -> dict:
     body = {"error_code": error_code, "detail": detail}
     if errors is not None:
@@ -70,6 +84,11 @@ def _application_error(exc: ApplicationError) -> Response:
     return Response(error_body(code, exc.message), status=status_code)
 
 
+def _bad_request(exc: SuspiciousOperation) -> ApiError:
+    """Django's refusals of a request (too many fields, a malformed multipart body...): a 400 saying why."""
+    return ApiError(status.HTTP_400_BAD_REQUEST, "bad_request", str(exc) or "Bad request.")
+
+
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
@@ -80,6 +99,8 @@ def exception_handler(exc, context):
         return Response({"error_code": exc.error_code}, status=exc.status_code)
     if isinstance(exc, ApplicationError):
         return _application_error(exc)
+    if isinstance(exc, SuspiciousOperation):
+        exc = request_too_large() if isinstance(exc, RequestDataTooBig) else _bad_request(exc)
     if isinstance(exc, DjangoValidationError):
         errors = _django_validation_errors(exc)
         return Response(

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import secrets
 from collections.abc import Iterable
@@ -42,6 +41,8 @@ from coursecerts.certificates.models import PASSED_STATUSES, CertificateAllowlis
 from coursecerts.certificates.outbox import generation_owed_record
 from coursecerts.certificates.services import certificate_mark_notpassing
 from coursecerts.certificates.services.generation import format_grade
+from coursecerts.common.json_input import json_loads
+from coursecerts.common.validators import refuse_control_characters
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.events.services import outbox_kick
@@ -155,7 +156,7 @@ def _jsonl_records(text: str) -> Iterable[tuple[int, dict | str]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json_loads(line)
         except ValueError as exc:
             yield number, f"Not a JSON object: {exc}."
             continue
@@ -219,6 +220,7 @@ def _name(value) -> str:
     value = _text(value).strip()
     if len(value) > 255:
         raise ValueError("At most 255 characters.")
+    refuse_control_characters(value)
     return value
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,8 +29,11 @@ class _RawParser(BaseParser):
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise ApiError(413, "file_too_large", f"The file is larger than {limit} bytes.")
+        file_format = _FORMATS.get((media_type or "").split(";")[0].strip())
+        if file_format is None:  # a wildcard such as */* or text/* matches a parser but names no format
+            raise exceptions.UnsupportedMediaType(media_type)
         try:
-            return {"format": _FORMATS[media_type.split(";")[0].strip()], "text": body.decode("utf-8-sig")}
+            return {"format": file_format, "text": body.decode("utf-8-sig")}
         except UnicodeDecodeError:
             raise ApiError(
                 400, "invalid_input", "The file is not UTF-8.", {"file": ["The file is not UTF-8."]}

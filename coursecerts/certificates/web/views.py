@@ -11,8 +11,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
 
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
 from coursecerts.certificates.web import page_cache, selectors
@@ -22,6 +20,7 @@ from coursecerts.certificates.web.language import page_language
 from coursecerts.certificates.web.rate_limit import rate_limited
 from coursecerts.certificates.web.render import render_certificate_html
 from coursecerts.certificates.web.selectors import PageKind
+from coursecerts.common.keys import InvalidCourseKey, parse_course_key
 from coursecerts.courses.models import CourseModes
 
 
@@ -193,8 +192,8 @@ def _preview_version(request, course_run, mode):
 
 def _course_run_or_404(course_key: str):
     try:
-        key = CourseKey.from_string(course_key)
-    except InvalidKeyError:
+        key = parse_course_key(course_key)
+    except InvalidCourseKey:
         raise Http404("Not a course key") from None
     course_run = selectors.course_run_get_for_preview(key)
     if course_run is None:
