@@ -1,10 +1,25 @@
 import re
+import signal
+import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from coursecerts.certificates.models import CertificateGenerationJob, GeneratedCertificate
+from coursecerts.celery import app as celery_app
+from coursecerts.certificates.models import (
+    CertificateGenerationChunk,
+    CertificateGenerationJob,
+    CertificateHistory,
+    GeneratedCertificate,
+    JobStates,
+)
+from coursecerts.certificates.services.course_generation import (
+    chunk_process,
+    course_generation_start,
+    job_summary,
+)
 from tests.factories import GeneratedCertificateFactory, learner_in_course
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +135,78 @@ def test_output_needs_a_dry_run_and_a_writable_file(course, learners, tmp_path):
         )
     assert not (tmp_path / "y.csv").exists()  # no half report
     assert not CertificateGenerationJob.objects.exists()
+
+
+# --- a run another process holds, or held when it died (a killed worker) ---------------------------------------
+
+
+@pytest.fixture
+def half_done_run(course, settings):
+    """A run of three one-learner chunks: the first written, the second claimed a moment ago by a worker that
+    then died (killed: claimed, nothing written, no more heartbeats), the third pending."""
+    settings.CERTIFICATE_GENERATION_CHUNK_SIZE = 1
+    settings.CERTIFICATE_GENERATION_LEASE_SECONDS = 1  # heartbeats every 0.25 s
+    for name in ("a1", "a2", "a3"):
+        learner_in_course(course, username=name)
+    job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
+    first, second, _ = job.chunks.order_by("index")
+    chunk_process(chunk_id=first.pk)
+    CertificateGenerationChunk.objects.filter(pk=second.pk).update(
+        state=JobStates.RUNNING, claimed_at=timezone.now(), attempts=1
+    )
+    return job
+
+
+@pytest.fixture
+def deadline():
+    """Fail the test, rather than hang the suite, if the command waits longer than `seconds`."""
+
+    def expire(signum, frame):
+        raise AssertionError("the command was still waiting at the deadline")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    yield lambda seconds: signal.alarm(seconds)
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def assert_written_once(job):
+    assert job_summary(job)["state"] == "succeeded"
+    assert GeneratedCertificate.objects.count() == 3 and CertificateHistory.objects.count() == 3
+    assert job.chunks.get(index=1).attempts == 2  # the dead worker's claim, then the one that took it over
+
+
+def test_running_it_again_takes_over_the_chunk_of_a_killed_worker_once_its_lease_expires(
+    half_done_run, deadline
+):
+    deadline(20)
+    started = time.monotonic()
+    out, _ = run(str(half_done_run.course_id))
+    assert "Resuming the unfinished run" in out and "succeeded: 3/3 learners decided." in out
+    assert time.monotonic() - started < 10  # the lease (1 s) and a few polls, not a broker's redelivery
+    assert_written_once(half_done_run)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_workers_the_follower_queues_again_the_chunk_of_a_killed_worker(
+    half_done_run, settings, monkeypatch, deadline
+):
+    """The command follows the workers' progress (CELERY_TASK_ALWAYS_EAGER off for the command; Celery itself
+    stays eager here, so what the follower queues runs at once, as a worker would run it)."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    deadline(20)
+    started = time.monotonic()
+    out, _ = run(str(half_done_run.course_id))
+    assert "succeeded: 3/3 learners decided." in out
+    assert time.monotonic() - started < 10
+    assert_written_once(half_done_run)
+
+
+def test_with_no_wait_it_leaves_a_run_another_process_holds_running_and_says_so(half_done_run, settings):
+    settings.CERTIFICATE_GENERATION_LEASE_SECONDS = 60  # the other process is alive: its lease holds
+    out, _ = run(str(half_done_run.course_id), "--no-wait")
+    assert "Left the run running: 2/3 learners decided so far." in out
+    assert f"GET /api/v1/tasks/{half_done_run.pk}" in out
+    assert out.rstrip().endswith(str(half_done_run.pk))  # the run's id, last, for scripts
+    assert job_summary(half_done_run)["state"] == "running"
