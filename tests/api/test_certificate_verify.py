@@ -1,5 +1,6 @@
 """GET /api/v1/certificates/{verify_uuid} — public verification: no login, no personal data beyond the printed
-name, and unknown and non-public certificates look the same."""
+name, a certificate that is no longer valid is 410 Gone with its date and without the name (ADR 0011), and
+unknown and non-public certificates look the same."""
 
 import datetime as dt
 
@@ -48,18 +49,30 @@ def test_a_bad_token_does_not_stop_a_verifier(anonymous, certificate):
     assert anonymous.get(url(certificate)).status_code == 200
 
 
-def test_an_invalidated_certificate_says_so(anonymous, certificate):
+def test_an_invalidated_certificate_is_gone_and_says_when(anonymous, certificate):
     InvalidationFactory(generated_certificate=certificate)
     certificate_invalidate(certificate=certificate, source="certificate_invalidation_list")
-    body = anonymous.get(url(certificate)).json()
-    assert (body["valid"], body["status"]) == (False, "invalidated")
+    response = anonymous.get(url(certificate))
+    today = timezone.now().date().isoformat()
+    assert (response.status_code, response.json()) == (
+        410,
+        {
+            "error_code": "certificate_invalidated",
+            "detail": f"The certificate was invalidated on {today}.",
+            "status": "invalidated",
+            "withdrawn_on": today,
+        },
+    )
 
 
-def test_a_certificate_revoked_for_a_failing_grade_says_so(anonymous, certificate):
+def test_a_certificate_revoked_for_a_failing_grade_is_gone_and_says_when(anonymous, certificate):
     certificate_mark_notpassing(certificate=certificate, mode=None, grade="0.2", source="notpassing_signal")
-    body = anonymous.get(url(certificate)).json()
-    assert (body["valid"], body["status"]) == (False, "revoked")
-    assert body["issue_date"] == certificate.issued_date.date().isoformat()
+    response = anonymous.get(url(certificate))
+    body = response.json()
+    assert response.status_code == 410
+    assert (body["error_code"], body["status"]) == ("certificate_revoked", "revoked")
+    assert body["withdrawn_on"] == timezone.now().date().isoformat()
+    assert "Alice" not in response.content.decode()
 
 
 def test_a_date_override_is_the_printed_issue_date(anonymous, certificate, staff):
@@ -73,8 +86,8 @@ def test_a_date_override_is_the_printed_issue_date(anonymous, certificate, staff
 
 
 def test_the_answer_costs_a_fixed_number_of_queries(anonymous, certificate, django_assert_num_queries):
-    # the certificate with its run, organisation, configuration and date override; its active invalidations
-    with django_assert_num_queries(2):
+    # the certificate with its run, organisation, configuration and date override
+    with django_assert_num_queries(1):
         assert anonymous.get(url(certificate)).status_code == 200
 
 

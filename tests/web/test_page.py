@@ -81,23 +81,35 @@ def test_malformed_uuids_give_404(client, path):
 
 @pytest.mark.parametrize(
     "status",
-    [
-        CertificateStatuses.NOTPASSING,
-        CertificateStatuses.UNVERIFIED,
-        CertificateStatuses.UNAVAILABLE,
-        "generating",
-    ],
+    [CertificateStatuses.NOTPASSING, CertificateStatuses.UNVERIFIED, CertificateStatuses.UNAVAILABLE],
 )
-def test_certificates_that_are_not_downloadable_give_404(client, course_run, status):
-    certificate = GeneratedCertificateFactory(course=course_run, status=status)
+def test_certificates_that_were_never_issued_give_404(client, course_run, status):
+    certificate = GeneratedCertificateFactory(course=course_run, status=status, issued_date=None)
     response = page(client, certificate)
     assert response.status_code == 404
     assert certificate.name.encode() not in response.content
 
 
-def test_a_revoked_certificate_gives_404(client, certificate):
-    certificate_mark_notpassing(certificate=certificate, mode=None, grade="0.2", source="test")
+def test_a_legacy_generating_certificate_gives_404(client, course_run):
+    certificate = GeneratedCertificateFactory(course=course_run, status="generating")
     assert page(client, certificate).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "status",
+    [CertificateStatuses.NOTPASSING, CertificateStatuses.UNVERIFIED, CertificateStatuses.UNAVAILABLE],
+)
+def test_issued_certificates_that_are_no_longer_downloadable_are_gone(client, course_run, status):
+    """ADR 0011: 410 Gone, saying it was withdrawn and when, showing nothing of the certificate."""
+    certificate = GeneratedCertificateFactory(course=course_run, status=status)
+    response = page(client, certificate)
+    assert response.status_code == 410
+    assert certificate.name.encode() not in response.content
+
+
+def test_a_revoked_certificate_is_gone(client, certificate):
+    certificate_mark_notpassing(certificate=certificate, mode=None, grade="0.2", source="test")
+    assert page(client, certificate).status_code == 410
 
 
 def test_an_invalidated_certificate_says_so_and_shows_none_of_it(client, certificate):

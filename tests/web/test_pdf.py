@@ -120,7 +120,7 @@ def test_no_pdf_for_an_invalidated_or_unknown_certificate(client, certificate):
     from coursecerts.certificates.services import certificate_invalidation_create
 
     certificate_invalidation_create(certificate=certificate, invalidated_by=UserFactory(username="prof"))
-    assert download(client, certificate).status_code == 404
+    assert download(client, certificate).status_code == 410
     assert client.get("/certificates/" + "a" * 32 + "/pdf").status_code == 404
 
 

@@ -1,65 +1,52 @@
 """GET /api/v1/certificates/{verify_uuid}: public verification, no login (ADR 0011).
 
-A certificate is public once it has been issued and its run shows certificates (display rules, reference 3.2);
-a public certificate answers whether it is valid now and, if not, why. Unknown and non-public uuids answer the
-same 404, so the endpoint reveals nothing about certificates that were never shown. The answer holds only what
-is printed on the certificate: no email, no username, no grade. A retired learner's certificate answers 410 Gone
-and nothing else (ADR 0012)."""
+The answer follows the certificate's public state (certificates.selectors.certificate_public_status), as the
+page and its PDF do: a valid certificate answers 200 with only what is printed on it (no email, no username, no
+grade); one that is no longer valid answers 410 Gone saying whether it was invalidated or revoked and when,
+without the learner's name; a retired learner's answers 410 Gone and nothing else (ADR 0012). Unknown, never
+issued and not yet shown certificates answer the same 404, so the endpoint reveals nothing about certificates
+that were never shown."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coursecerts.api.errors import ApiError, not_found
-from coursecerts.api.schema import errors
+from coursecerts.api.errors import error_body, not_found
+from coursecerts.api.schema import ErrorSerializer, errors
 from coursecerts.api.throttling import VerifyThrottle
-from coursecerts.certificates.display import certificates_viewable_for_course, display_date_for_certificate
+from coursecerts.certificates.display import display_date_for_certificate
 from coursecerts.certificates.events import certificate_url
-from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
-from coursecerts.learners.selectors import certificate_of_retired_learner
+from coursecerts.certificates.models import GeneratedCertificate
+from coursecerts.certificates.selectors import (
+    GONE_STATES,
+    PublicState,
+    PublicStatus,
+    certificate_get_for_verification,
+    certificate_public_status,
+)
 
-_WHY = {
-    "valid": "The certificate is valid.",
-    "invalidated": "The certificate has been invalidated by the course team.",
-    "revoked": "The certificate has been revoked.",
+_GONE = {
+    PublicState.INVALIDATED: ("certificate_invalidated", "The certificate was invalidated on {date}."),
+    PublicState.REVOKED: ("certificate_revoked", "The certificate was revoked on {date}."),
+    PublicState.RETIRED: ("certificate_gone", "This certificate is no longer available."),
 }
 
 
-def certificate_get_public(verify_uuid: str) -> GeneratedCertificate | None:
-    certificate = (
-        GeneratedCertificate.objects.select_related(
-            "course", "course__organization", "course__certificate_configuration", "date_override"
-        )
-        .filter(verify_uuid=verify_uuid)
-        .first()
-    )
-    if certificate is None:
-        return None
-    issued = certificate.issued_date is not None or certificate.status in PASSED_STATUSES
-    return certificate if issued and certificates_viewable_for_course(certificate.course) else None
-
-
 def verification_facts(certificate: GeneratedCertificate) -> dict:
-    invalidated = certificate.invalidations.filter(active=True).exists()
-    if invalidated or certificate.status == CertificateStatuses.UNAVAILABLE:
-        state = "invalidated"
-    elif certificate.status in PASSED_STATUSES:
-        state = "valid"
-    else:
-        state = "revoked"
+    """What a valid certificate's verification shows: what is printed on it."""
     run = certificate.course
     configuration = getattr(run, "certificate_configuration", None)
     course_title = certificate.course_title or run.display_name
     printed = display_date_for_certificate(certificate, run)
     return {
         "verify_uuid": certificate.verify_uuid,
-        "valid": state == "valid",
-        "status": state,
-        "status_message": _WHY[state],
+        "valid": True,
+        "status": "valid",
+        "status_message": "The certificate is valid.",
         "learner_name": certificate.name,
         "course_key": str(run.id),
         "course_title": course_title,
@@ -71,6 +58,14 @@ def verification_facts(certificate: GeneratedCertificate) -> dict:
     }
 
 
+def gone_body(public: PublicStatus) -> dict:
+    """The 410 answer: the one error shape, plus the state and the date it was withdrawn (none when retired)."""
+    error_code, detail = _GONE[public.state]
+    withdrawn_on = public.withdrawn_at.date() if public.withdrawn_at else None
+    body = error_body(error_code, detail.format(date=withdrawn_on.isoformat() if withdrawn_on else ""))
+    return {**body, "status": public.state.value, "withdrawn_on": withdrawn_on}
+
+
 class CertificateVerifyApi(APIView):
     """Anyone may verify; rate-limited per client (API_THROTTLE_VERIFY)."""
 
@@ -78,10 +73,16 @@ class CertificateVerifyApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
 
+    class GoneSerializer(ErrorSerializer):
+        status = serializers.ChoiceField(choices=sorted(state.value for state in GONE_STATES))
+        withdrawn_on = serializers.DateField(
+            allow_null=True, help_text="When it stopped being valid; null when the learner is retired."
+        )
+
     class OutputSerializer(serializers.Serializer):
         verify_uuid = serializers.CharField()
         valid = serializers.BooleanField()
-        status = serializers.ChoiceField(choices=list(_WHY))
+        status = serializers.ChoiceField(choices=["valid"])
         status_message = serializers.CharField()
         learner_name = serializers.CharField()
         course_key = serializers.CharField()
@@ -95,13 +96,22 @@ class CertificateVerifyApi(APIView):
     @extend_schema(
         summary="Verify a certificate (public)",
         auth=[],
-        responses={200: OutputSerializer, **errors(404, 410, 429)},
+        responses={
+            200: OutputSerializer,
+            410: OpenApiResponse(
+                GoneSerializer,
+                description="Gone: the certificate was invalidated or revoked (`withdrawn_on` says when), or its "
+                "learner is retired; nothing else of it is shown (ADR 0011).",
+            ),
+            **errors(404, 429),
+        },
         tags=["v1 public"],
     )
     def get(self, request, verify_uuid):
-        certificate = certificate_get_public(verify_uuid)
-        if certificate is None:
+        certificate = certificate_get_for_verification(verify_uuid)
+        public = certificate_public_status(certificate)
+        if public.state in GONE_STATES:
+            return Response(self.GoneSerializer(gone_body(public)).data, status=410)
+        if public.state is not PublicState.VALID:
             raise not_found("certificate_not_found", "No such certificate.")
-        if certificate_of_retired_learner(certificate):
-            raise ApiError(410, "certificate_gone", "This certificate is no longer available.")
         return Response(self.OutputSerializer(verification_facts(certificate)).data)

@@ -3,7 +3,6 @@ preview's sample, and the page's language."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -14,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coursecerts.certificates.display import certificates_viewable_for_course, display_date_for_certificate
+from coursecerts.certificates.display import display_date_for_certificate
 from coursecerts.certificates.models import (
     CertificateConfiguration,
-    CertificateStatuses,
     CertificateTemplateAsset,
     CertificateTemplateVersion,
     GeneratedCertificate,
 )
+from coursecerts.certificates.selectors import GONE_STATES, PublicState, certificate_public_status
 from coursecerts.certificates.web import page_cache
 from coursecerts.certificates.web.cascade import published_version_for_course
 from coursecerts.certificates.web.configuration import web_view_config
@@ -29,17 +28,13 @@ from coursecerts.certificates.web.context import CertificateRenderContext, Signa
 from coursecerts.certificates.web.qr import qr_svg
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
-from coursecerts.learners.selectors import certificate_of_retired_learner
 
 SAMPLE_VERIFY_UUID = "0" * 32
 
 
-class PageKind(enum.Enum):
-    VALID = "valid"
-    NOT_FOUND = "not_found"  # unknown, not downloadable, or web certificates off: 404
-    NOT_YET = "not_yet"  # display rules hide it for now: says when
-    INVALIDATED = "invalidated"  # an active invalidation: says so, shows nothing of the certificate
-    RETIRED = "retired"  # the learner is retired (ADR 0012): 410 Gone, shows nothing of the certificate
+# What a page shows is the certificate's public state (certificates.selectors.certificate_public_status), and
+# NOT_FOUND as well when the run has web certificates off or no active configuration.
+PageKind = PublicState
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,7 @@ class CertificatePage:
     kind: PageKind
     certificate: GeneratedCertificate | None = None
     available_date: datetime | None = None
+    withdrawn_at: datetime | None = None  # INVALIDATED and REVOKED
 
 
 def certificate_get_for_web_view(verify_uuid: str) -> GeneratedCertificate | None:
@@ -89,8 +85,8 @@ def course_run_get_for_page(course_key) -> CourseRun | None:
 def certificate_page_get(
     verify_uuid: str, *, now: datetime | None = None, key: tuple | None = None
 ) -> CertificatePage:
-    """What `/certificates/<verify_uuid>` shows (reference 4.2): only a downloadable certificate of a run with
-    web certificates on and an active configuration; an invalidated one says so; display rules may hide it.
+    """What `/certificates/<verify_uuid>` and its PDF show (reference 4.2): a certificate's public state (ADR 0011)
+    in a run with web certificates on; a valid one needs an active configuration too.
     With the page's freshness `key` (web.page_cache), the run's part comes from the per-process cache."""
     if key is not None:
         certificate = certificate_get_with_cached_run(verify_uuid, page_cache.course_stamp(key))
@@ -98,18 +94,12 @@ def certificate_page_get(
         certificate = certificate_get_for_web_view(verify_uuid)
     if certificate is None or not _web_certificates_on(certificate.course):
         return CertificatePage(PageKind.NOT_FOUND)
-    if certificate_of_retired_learner(certificate):
-        return CertificatePage(PageKind.RETIRED, certificate)
-    if certificate.status == CertificateStatuses.UNAVAILABLE and certificate.invalidations.filter(
-        active=True
-    ):
-        return CertificatePage(PageKind.INVALIDATED, certificate)
-    if (
-        certificate.status != CertificateStatuses.DOWNLOADABLE
-        or _active_configuration(certificate.course) is None
-    ):
+    public = certificate_public_status(certificate, now=now)
+    if public.state in GONE_STATES:
+        return CertificatePage(public.state, certificate, withdrawn_at=public.withdrawn_at)
+    if public.state is PageKind.NOT_FOUND or _active_configuration(certificate.course) is None:
         return CertificatePage(PageKind.NOT_FOUND)
-    if not certificates_viewable_for_course(certificate.course, now):
+    if public.state is PageKind.NOT_YET:
         return CertificatePage(
             PageKind.NOT_YET, certificate, available_date=_available_date(certificate.course)
         )

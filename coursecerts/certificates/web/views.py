@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from coursecerts.certificates.selectors import GONE_STATES
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
 from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.dates import certificate_date
@@ -76,10 +77,8 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
     certificate = page.certificate
     language = _language(request, certificate.course, certificate.template_version)
     with translation.override(language):
-        if page.kind is PageKind.RETIRED:
-            return _retired(request)
-        if page.kind is PageKind.INVALIDATED:
-            return _invalidated(request)
+        if page.kind in GONE_STATES:
+            return _gone(request, page)
         if page.kind is PageKind.NOT_YET:
             return _not_yet(request, page.available_date)
         context = selectors.certificate_render_context(certificate, language=language, now=now)
@@ -101,12 +100,23 @@ def _page_response(html: str, language: str) -> HttpResponse:
     return HttpResponse(html, headers={"Content-Language": language})
 
 
-def _invalidated(request) -> HttpResponse:
+def _gone(request, page) -> HttpResponse:
+    """410 Gone for a certificate that is no longer valid (ADR 0011) or whose learner is retired (ADR 0012):
+    the page and the PDF say the same, and nothing of the certificate but the date it was withdrawn."""
+    if page.kind is PageKind.RETIRED:
+        return _retired(request)
+    return _withdrawn(request, page.withdrawn_at)
+
+
+def _withdrawn(request, withdrawn_at) -> HttpResponse:
     return _message(
         request,
         kind="invalidated",
         heading=_("This certificate is no longer valid"),
-        lines=[_("The organisation that issued this certificate has withdrawn it.")],
+        lines=[
+            _("The organisation that issued this certificate has withdrawn it."),
+            _("It was withdrawn on %(date)s.") % {"date": certificate_date(withdrawn_at)},
+        ],
         status=410,
     )
 
@@ -135,11 +145,12 @@ def _not_yet(request, available_date) -> HttpResponse:
 @require_GET
 @rate_limited
 def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
-    """The certificate as a PDF: rendered once, stored, and served from storage afterwards."""
+    """The certificate as a PDF: rendered once, stored, and served from storage afterwards. A certificate that
+    is gone answers the page's 410 (ADR 0011); any other that is not valid, 404."""
     page = selectors.certificate_page_get(verify_uuid)
-    if page.kind is PageKind.RETIRED:
+    if page.kind in GONE_STATES:
         with translation.override(_language_for_messages(request)):
-            return _retired(request)
+            return _gone(request, page)
     if page.kind is not PageKind.VALID:
         return _not_found(request)
     certificate = page.certificate
