@@ -1,0 +1,40 @@
+import pytest
+
+from coursecerts.enrollments.roster import roster_import, roster_parse
+
+
+def roster(count: int, *, prefix: str = "u") -> str:
+    """A file of `count` verified learners with passing grades."""
+    rows = [
+        f"{prefix}{n},{prefix}{n}@example.org,{prefix.upper()} {n},verified,true,0.9,true"
+        for n in range(count)
+    ]
+    return "username,email,name,mode,is_active,percent,passed\n" + "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def import_file():
+    """Import a CSV into a run through the import service. The work after its commit does not run here (a test's
+    transaction never commits): as if the process had died right after the commit."""
+
+    def _import(course, text):
+        return roster_import(course_run=course, rows=roster_parse(text, file_format="csv"))
+
+    return _import
+
+
+@pytest.fixture
+def failing_reads(monkeypatch):
+    """Fault injection: the next `times` reads of learners' facts fail as a lost database connection would."""
+    from coursecerts.certificates import selectors
+
+    original, left = selectors.course_learner_facts, {"times": 0}
+
+    def read(**kwargs):
+        if left["times"]:
+            left["times"] -= 1
+            raise RuntimeError("database went away")
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "course_learner_facts", read)
+    return left
