@@ -8,7 +8,8 @@ created, and generation on unchanged facts writes nothing.
 
 Learner facts are loaded with bulk_create, not with the data-in services: those fire the triggers, which
 would generate certificates one learner at a time in the middle of the load. Generation then runs explicitly,
-through certificate_generation_attempt (the path a grade event takes), once the facts are in.
+set-based, once the facts are in: learners_generate, the writer of course-wide generation (ADR 0007), on chunks
+of each run's learners.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from coursecerts.certificates.eligibility import Decision
+from coursecerts.certificates.eligibility import Reason
 from coursecerts.certificates.models import (
     CertificateAllowlist,
     CertificateConfiguration,
@@ -35,9 +36,15 @@ from coursecerts.certificates.models import (
     CertificateInvalidation,
     CertificateStatuses,
     GeneratedCertificate,
+    GenerationScopes,
     Signatory,
 )
-from coursecerts.certificates.services import certificate_generation_attempt, certificate_invalidation_create
+from coursecerts.certificates.services import certificate_invalidation_create
+from coursecerts.certificates.services.course_generation import (
+    chunk_size,
+    course_generation_dry_run,
+    learners_generate,
+)
 from coursecerts.courses.models import CourseAccessRole, CourseModes, CourseRoles, CourseRun, Organization
 from coursecerts.courses.services import course_run_upsert, organization_upsert
 from coursecerts.enrollments.models import CourseEnrollment
@@ -81,7 +88,9 @@ RUNS = (
         display_name="Data Science Foundations",
         self_paced=True,
         modes={"audit": 35, "honor": 15, "verified": 38, "no-id-professional": 12},
-        certificate_title="Certificate of Achievement in Data Science Foundations",
+        # What the certificate prints instead of the course's name (Open edX's course_title override): a course
+        # title, since the page reads "... has successfully completed <title>".
+        certificate_title="Data Science Foundations: Statistics, Python and Visualisation",
         signatories=(
             ("Dr. Amara Okafor", "Professor of Statistics", "Open Learning Institute"),
             ("Lucas Moreau", "Director of Online Learning", "Open Learning Institute"),
@@ -402,37 +411,45 @@ def demo_runs() -> list[CourseRun]:
     )
 
 
-def demo_enrollments() -> list[CourseEnrollment]:
-    """Every demo enrollment, with what generation reads of the learner loaded at once."""
-    return list(
-        CourseEnrollment.objects.filter(
-            course__in=[r.key for r in RUNS], user__username__startswith=USERNAME_PREFIX
-        )
-        .select_related("user__profile")
-        .order_by("course_id", "user__username")
-    )
+def demo_learner_ids() -> dict[CourseRun, list[int]]:
+    """Each demo run's demo learners (inactive enrollments too: they count for certificates), by user id."""
+    enrolled = CourseEnrollment.objects.filter(
+        course__in=[r.key for r in RUNS], user__username__startswith=USERNAME_PREFIX
+    ).order_by("course_id", "user_id")
+    ids: dict[str, list[int]] = {}
+    for course_id, user_id in enrolled.values_list("course_id", "user_id"):
+        ids.setdefault(course_id, []).append(user_id)
+    return {run: ids[run.pk] for run in demo_runs() if run.pk in ids}
 
 
 def demo_generate(
-    *,
-    enrollments: list[CourseEnrollment],
-    on_progress: Callable[[int], object] = lambda n: None,
-    chunk_size: int = 200,
-) -> list[tuple[CourseEnrollment, Decision]]:
-    """A generation attempt for every enrollment (idempotent: unchanged facts write nothing), in chunks of one
-    transaction each: one commit per chunk instead of one per learner is what makes SQLite fast here."""
-    runs = {run.pk: run for run in demo_runs()}  # shared, so the certificate configuration is read once a run
-    decisions = []
-    for start in range(0, len(enrollments), chunk_size):
-        chunk = enrollments[start : start + chunk_size]
-        with transaction.atomic():
-            for enrollment in chunk:
-                decision = certificate_generation_attempt(
-                    user=enrollment.user, course_run=runs[enrollment.course_id], source="demo"
-                )
-                decisions.append((enrollment, decision))
-                on_progress(1)
-    return decisions
+    *, learner_ids: dict[CourseRun, list[int]], on_progress: Callable[[int], object] = lambda n: None
+) -> Counter:
+    """Generate the demo's certificates set-based, chunk by chunk (idempotent: unchanged facts write nothing),
+    as course-wide generation does. Returns why the learners who get no certificate get none, by the reason's
+    label: decided first, without writing, by the dry run of the same rules."""
+    reasons: Counter = Counter()
+    for run, user_ids in learner_ids.items():
+        reasons += _no_certificate_reasons(run, user_ids)
+        for start in range(0, len(user_ids), chunk_size()):
+            chunk = user_ids[start : start + chunk_size()]
+            learners_generate(course_run=run, user_ids=chunk, source="demo")
+            on_progress(len(chunk))
+    return reasons
+
+
+def _no_certificate_reasons(run: CourseRun, user_ids: list[int]) -> Counter:
+    usernames = list(get_user_model().objects.filter(pk__in=user_ids).values_list("username", flat=True))
+    reasons: Counter = Counter()
+
+    def count(outcome) -> None:
+        if outcome.outcome == "no_certificate":
+            reasons[str(Reason(outcome.reason).label)] += 1
+
+    course_generation_dry_run(
+        course_run=run, scope=GenerationScopes.LEARNERS, usernames=usernames, each=count
+    )
+    return reasons
 
 
 def certificate_history_count() -> int:
@@ -514,8 +531,3 @@ def certificates_by_mode_and_status() -> dict[str, Counter]:
     for mode, status, n in rows:
         table.setdefault(mode, Counter())[status] += n
     return table
-
-
-def no_certificate_reasons(decisions: list[tuple[CourseEnrollment, Decision]]) -> Counter:
-    """Why the learners (in a run) who hold no certificate got none, by the reason's label."""
-    return Counter(str(d.reason.label) for _, d in decisions if d.outcome == "no_certificate")

@@ -199,3 +199,32 @@ def test_learner_data_is_deterministic():
     percents = [e.percent for s in specs for e in s.enrollments if e.percent is not None]
     assert 0.65 < sum(percents) / len(percents) < 0.75
     assert all(0 <= p <= 1 for p in percents)
+
+
+@pytest.mark.django_db
+def test_generation_is_set_based_its_queries_do_not_grow_with_the_learners():
+    """The demo generates a run's learners in chunks (learners_generate), not one learner at a time: three
+    times the learners cost the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def generation_queries(learners: int) -> int:
+        demo.demo_load(learners=learners)
+        with CaptureQueriesContext(connection) as queries:
+            demo.demo_generate(learner_ids=demo.demo_learner_ids())
+        return len(queries)
+
+    small = generation_queries(30)
+    GeneratedCertificate.objects.all().delete()
+    assert generation_queries(90) == small
+
+
+@pytest.mark.django_db
+def test_the_page_does_not_read_certificate_twice():
+    """The demo's configuration title is a course title ("... has successfully completed <title>"), not the
+    name of a certificate."""
+    run_demo(learners=10)
+    titles = set(GeneratedCertificate.objects.values_list("course_title", flat=True))
+    titles |= set(CertificateConfiguration.objects.values_list("title", flat=True))
+    assert "Data Science Foundations: Statistics, Python and Visualisation" in titles
+    assert not [title for title in titles if "certificate" in title.lower()]
