@@ -197,7 +197,9 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    # In-process broker (eager tasks). Named with a host: Celery still opens a producer for an eager task, and
+    # kombu warns "No hostname was supplied" for a bare memory://.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
@@ -275,7 +277,10 @@ CERTIFICATE_PAGE_CACHE_SECONDS = env_int("CERTIFICATE_PAGE_CACHE_SECONDS", 300)
 # --- logging --------------------------------------------------------------------------------------------
 TRACKING_LOG_FILE = Path(env_str("TRACKING_LOG_FILE", str(VAR_DIR / "tracking.log"))).resolve()
 TRACKING_LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
-LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# Warnings and up by default, on stderr, so that a command's own output is not mixed with log lines; LOG_LEVEL=INFO
+# shows coursecerts' INFO lines (generation decisions, tasks). Other libraries, Django included, log warnings and
+# up whatever LOG_LEVEL says (Django's own INFO lines, such as the autoreloader's, would otherwise show).
+LOG_LEVEL = env_choice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -290,14 +295,23 @@ LOGGING = {
             "formatter": "event",
             "delay": True,
         },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "coursecerts": {"level": LOG_LEVEL},
+        "django": {"level": "WARNING"},
+        # runserver's request lines, as Django logs them by default (configuring "django" above resets its children)
+        "django.server": {"level": "INFO", "handlers": ["django.server"], "propagate": False},
         "coursecerts.tracking": {"level": "INFO", "handlers": ["tracking"], "propagate": False},
     },
 }
 LOGGING["formatters"]["event"] = {"format": "%(message)s"}
+LOGGING["formatters"]["django.server"] = {
+    "()": "django.utils.log.ServerFormatter",
+    "format": "[{server_time}] {message}",
+    "style": "{",
+}
 
 REST_FRAMEWORK = {
     # Bearer first: its WWW-Authenticate header is what makes a request without credentials answer 401.

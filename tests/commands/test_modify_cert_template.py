@@ -204,3 +204,14 @@ def test_help_warns_that_it_is_a_raw_string_replacement():
     assert "DANGEROUS" in Command.help
     assert "raw string replacement" in Command.help
     assert "--dry-run" in Command.help
+
+
+def test_modify_cert_template_dry_run_prints_no_log_lines_without_a_broker(console):
+    """No INFO lines and no kombu "No hostname was supplied" warning when Celery runs in-process."""
+    completed = console(
+        "modify_cert_template", "--old-text", "a", "--new-text", "b", "--templates", "1", "--dry-run"
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert "kombu" not in completed.stderr and "INFO" not in completed.stderr
+    assert "Missing (no such template): 1 (1)" in completed.stdout
