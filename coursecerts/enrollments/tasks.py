@@ -10,8 +10,10 @@ from coursecerts.courses.models import CourseRun
 
 @shared_task(acks_late=True)
 def generate_certificates_for_learners(*, course_key: str, user_ids: list[int], source: str) -> dict:
-    """Generate for these learners of a run (what a bulk import's triggers queue), set-based: chunk by chunk,
-    decided by the same rules as the per-learner path and written in bulk. Returns the count of each outcome."""
+    """Generate for these learners of a run, set-based: chunk by chunk, decided by the same rules as the
+    per-learner path and written in bulk. Returns the count of each outcome. Imports no longer queue it (they
+    record the generation they owe in the outbox, coursecerts.certificates.outbox); it stays for the messages
+    an earlier version left in a broker."""
     course_run = CourseRun.objects.filter(pk=course_key).first()
     outcomes: dict[str, int] = {}
     if course_run is None:
