@@ -263,7 +263,8 @@ CERTIFICATE_LANGUAGES = env_list("CERTIFICATE_LANGUAGES", ["en", "ar"])
 CERTIFICATE_PDF_PAPER = env_choice("CERTIFICATE_PDF_PAPER", "a4", ("a4", "us-letter"))
 # Render the PDF by a task right after issue; otherwise on its first request. Either way it is stored once.
 CERTIFICATE_PDF_ON_ISSUE = env_bool("CERTIFICATE_PDF_ON_ISSUE", False)
-# Folders searched for the certificate fonts (Noto; Debian's fonts-noto-core and fonts-noto-cjk).
+# Folders searched for the certificate fonts (Noto; Debian's fonts-noto-core, fonts-noto-cjk and
+# fonts-noto-color-emoji).
 CERTIFICATE_FONT_DIRS = env_list(
     "CERTIFICATE_FONT_DIRS", ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
 )

@@ -16,13 +16,16 @@ from django.utils.translation import gettext as _
 
 from coursecerts.certificates.web.context import CertificateRenderContext
 from coursecerts.certificates.web.dates import certificate_date
-from coursecerts.certificates.web.fonts import font_folder
+from coursecerts.certificates.web.fonts import drawable_text, font_folder
 
 log = logging.getLogger(__name__)
 
 TYPST_TEMPLATE = Path(__file__).resolve().parent.parent / "pdf" / "certificate.typ"
 PAPER_WIDTH_MM = {"a4": 297.0, "us-letter": 279.4}
 _lock = threading.Lock()
+# typst's error for a text that no font has a glyph for ("the text `"🎓"` could not be displayed with font ...").
+UNDRAWABLE_TEXT = "could not be displayed with font"
+IMAGE_KEYS = ("logo", "image")
 
 
 class PdfRenderError(RuntimeError):
@@ -39,23 +42,52 @@ def _typst():
 
 
 def render_default_pdf(context: CertificateRenderContext) -> bytes:
-    """The built-in design as PDF/A-2b. Call inside translation.override(context.language)."""
+    """The built-in design as PDF/A-2b. Call inside translation.override(context.language).
+
+    PDF/A forbids drawing a character without a glyph, so typst refuses a text that no certificate font covers.
+    Rather than fail every PDF of a run for one such character, the certificate is drawn again with those
+    characters replaced by U+FFFD, and a warning is logged."""
     import typst
 
-    compiler, template = _typst()
     root, data = _typst_data(context)
-    with _lock:  # a Compiler is not shared between threads
-        try:
-            return compiler.compile(
-                input=template,
-                root=root,
-                sys_inputs={"data": json.dumps(data), "qr": context.qr_svg},
-                pdf_standards=["a-2b"],
-            )
-        except typst.TypstError as exc:
+    try:
+        return _typst_compile(root, data, context)
+    except typst.TypstError as exc:
+        if UNDRAWABLE_TEXT not in str(exc):
             raise PdfRenderError(
                 f"typst could not render certificate {context.certificate_id}: {exc}"
             ) from exc
+        log.warning(
+            "certificate %s: %s; characters that no certificate font has are drawn as U+FFFD",
+            context.certificate_id,
+            exc,
+        )
+    try:
+        return _typst_compile(root, _drawable(data), context)
+    except typst.TypstError as exc:
+        raise PdfRenderError(f"typst could not render certificate {context.certificate_id}: {exc}") from exc
+
+
+def _typst_compile(root: str, data: dict, context: CertificateRenderContext) -> bytes:
+    compiler, template = _typst()
+    with _lock:  # a Compiler is not shared between threads
+        return compiler.compile(
+            input=template,
+            root=root,
+            sys_inputs={"data": json.dumps(data), "qr": context.qr_svg},
+            pdf_standards=["a-2b"],
+        )
+
+
+def _drawable(value):
+    """The typst data with every text made drawable (image paths are left alone)."""
+    if isinstance(value, str):
+        return drawable_text(value)
+    if isinstance(value, list):
+        return [_drawable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key in IMAGE_KEYS else _drawable(item) for key, item in value.items()}
+    return value
 
 
 def _typst_data(context: CertificateRenderContext) -> tuple[str, dict]:
