@@ -166,3 +166,14 @@ def test_list_pdf_certificate_files_names_only_the_unknown_usernames(learners):
     call_command("list_pdf_certificate_files", "--usernames", "bob", "nobody", stdout=out, stderr=err)
     assert err.getvalue() == "No learner with username: nobody\n"
     assert {row["username"] for row in csv.DictReader(io.StringIO(out.getvalue()))} == {"bob"}
+
+
+def test_retire_learners_draws_one_progress_bar(learners, tmp_path):
+    """The bar is redrawn in place (carriage returns), not printed again on a new line at each update."""
+    listing = tmp_path / "learners.txt"
+    listing.write_text("alice\nbob\nnobody\n")
+    err = io.StringIO()
+    call_command("retire_learners", "--file", str(listing), stdout=io.StringIO(), stderr=err)
+    output = err.getvalue()
+    assert output.count("\n") == 1, output  # one line, ended once the bar closes
+    assert "| 3/3 [" in output.split("\r")[-1]

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from coursecerts import demo
+from coursecerts.certificates.management.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -60,14 +60,14 @@ class Command(BaseCommand):
         learner_ids = demo.demo_learner_ids()
         enrollments = sum(len(ids) for ids in learner_ids.values())
         history_before = demo.certificate_history_count()
-        with tqdm(
+        bar = progress_bar(
+            self.stderr,
             total=enrollments,
             desc="Generating certificates",
             unit="learner",
-            file=self.stderr._out,  # the stream itself: OutputWrapper would end every redraw with a newline
             disable=verbosity == 0,
-            dynamic_ncols=True,
-        ) as bar:
+        )
+        with bar:
             reasons = demo.demo_generate(learner_ids=learner_ids, on_progress=bar.update)
         written = demo.certificate_history_count() - history_before
         if written:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
+from coursecerts.certificates.management.progress import progress_bar
 from coursecerts.certificates.services.retirement import learner_retire, learner_retirement_pending
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
         unknown = [name for name in usernames if name not in users]
         counts = {"retired": 0, "skipped": 0, "incomplete": 0}
-        bar = tqdm(usernames, unit="learner", disable=options["no_progress"], file=self.stderr)
+        bar = progress_bar(self.stderr, usernames, unit="learner", disable=options["no_progress"])
         for username in bar:
             user = users.get(username)
             if user is None:
