@@ -4,8 +4,10 @@
 
 import re
 import secrets
+import sys
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from coursecerts.env import env_bool, env_choice, env_database, env_int, env_list, env_str
@@ -38,6 +40,52 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- HTTPS (Django's names; README "Running in production") ------------------------------------------------
+# Secure by default when SITE_URL is https: redirect http to https, HSTS for a year, cookies only over https.
+_HTTPS = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto,https: the header and value by which the TLS-terminating proxy
+    says a request came over https (Django's tuple; the header may be given as sent or as HTTP_X_...)."""
+    raw = env_str("SECURE_PROXY_SSL_HEADER", "")
+    if not raw:
+        return None
+    header, comma, value = raw.partition(",")
+    header, value = header.strip().upper().replace("-", "_"), value.strip()
+    if not comma or not header or not value:
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={raw!r} is not HEADER,VALUE (X-Forwarded-Proto,https)"
+        )
+    return (header if header.startswith("HTTP_") else f"HTTP_{header}", value)
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+
+# --- Content-Security-Policy (django-csp; README "Security headers") ----------------------------------------
+# No inline script anywhere: our pages load theirs from static files; the API docs' inline script and style carry
+# the request's nonce. Images may come from object storage (logos, signatures) and cannot run code. Pages drawn
+# from operators' templates also allow inline and external styles (web/csp.py), never script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": ["*", "data:"],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -61,6 +110,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +154,9 @@ elif _db["ENGINE"] == "django.db.backends.mysql":
     _db["OPTIONS"].setdefault("charset", "utf8mb4")
     _db["OPTIONS"].setdefault("isolation_level", "read committed")
     _db.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
-_db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# Kept connections, except under the development server: it serves each request in a new thread, and a connection
+# kept per thread would fill the database server's connections.
+_db["CONN_MAX_AGE"] = 0 if sys.argv[1:2] == ["runserver"] else env_int("DATABASE_CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -334,6 +386,9 @@ REST_FRAMEWORK = {
 }
 
 # --- API (coursecerts.api) ------------------------------------------------------------------------------
+# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
+# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # Per-client rate limits (DRF rate syntax: N/second|minute|hour|day; empty: no limit), kept in the default cache.
 API_THROTTLE_VERIFY = env_str("API_THROTTLE_VERIFY", "60/minute")
 API_THROTTLE_V0_LIST = env_str("API_THROTTLE_V0_LIST", "120/minute")
@@ -365,6 +420,3 @@ SPECTACULAR_SETTINGS = {
         "coursecerts.api.schema.add_path_examples",
     ],
 }
-# Reverse proxies of ours in front of coursecerts: 0, the client is REMOTE_ADDR; N, the Nth address from the right
-# of X-Forwarded-For (what a client writes there itself is ignored). Rate limits count per client (common.rate_limits).
-NUM_PROXIES = env_int("NUM_PROXIES", 0)

@@ -98,7 +98,11 @@ urlpatterns = [
     ),
     path("api/v1/", include((v1_patterns, "api_v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     # Last: any other /api/ URL answers a JSON 404 in the API's error shape (not Django's HTML page).
     re_path(r"^api/", api_not_found),
 ]

@@ -15,6 +15,7 @@ from django.views.static import serve
 from coursecerts.certificates.selectors import GONE_STATES
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
 from coursecerts.certificates.web import page_cache, selectors
+from coursecerts.certificates.web.csp import allow_operator_template_styles
 from coursecerts.certificates.web.dates import certificate_date
 from coursecerts.certificates.web.events import track_evidence_visited
 from coursecerts.certificates.web.language import page_language
@@ -70,7 +71,7 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
     cached = page_cache.lookup(verify_uuid, inputs, key, now)
     if cached is not None:
         track_evidence_visited(request, cached.certificate)
-        return _page_response(cached.html, cached.language)
+        return _page_response(cached.html, cached.language, cached.certificate.template_version_id)
     page = selectors.certificate_page_get(verify_uuid, now=now, key=key)
     if page.kind is PageKind.NOT_FOUND:
         return _not_found(request)
@@ -93,11 +94,12 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
         html=html,
         language=language,
     )
-    return _page_response(html, language)
+    return _page_response(html, language, certificate.template_version_id)
 
 
-def _page_response(html: str, language: str) -> HttpResponse:
-    return HttpResponse(html, headers={"Content-Language": language})
+def _page_response(html: str, language: str, template_version_id: int | None) -> HttpResponse:
+    response = HttpResponse(html, headers={"Content-Language": language})
+    return response if template_version_id is None else allow_operator_template_styles(response)
 
 
 def _gone(request, page) -> HttpResponse:
@@ -184,7 +186,8 @@ def certificate_preview(request, course_key: str) -> HttpResponse:
     with translation.override(language):
         context = selectors.preview_render_context(course_run, mode=mode, language=language, version=version)
         html = render_certificate_html(context, version)
-    return HttpResponse(html, headers={"Content-Language": language, "Cache-Control": "private, no-store"})
+    response = HttpResponse(html, headers={"Content-Language": language, "Cache-Control": "private, no-store"})
+    return response if version is None else allow_operator_template_styles(response)
 
 
 def _preview_version(request, course_run, mode):
