@@ -418,5 +418,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "coursecerts.api.schema.add_path_examples",
+        "coursecerts.api.schema.close_json_bodies",
     ],
+    # Request bodies are documented as JSON (the import and the allowlist CSV declare their own types): the
+    # form parsers DRF also accepts are not part of the API's contract.
+    "PARSER_WHITELIST": ["coursecerts.api.parsers.JSONParser"],
 }

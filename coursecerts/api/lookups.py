@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from coursecerts.api.errors import not_found
+from coursecerts.api.permissions import COURSE_READ_ROLES, has_course_role, require_course_role
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
 from coursecerts.courses.models import CourseRun
@@ -31,14 +32,29 @@ def user_or_404(username: str):
 
 
 def certificate_or_404(verify_uuid: str) -> GeneratedCertificate:
-    certificate = (
+    certificate = _certificate(verify_uuid)
+    if certificate is None:
+        raise not_found("certificate_not_found", f"No certificate {verify_uuid}.")
+    return certificate
+
+
+def course_team_certificate_or_404(request, verify_uuid: str, roles) -> GeneratedCertificate:
+    """The certificate, for its run's course team (or global staff) only. To anyone who may not even read the
+    run, an existing certificate answers exactly as an unknown id does (404): no existence oracle. A reader
+    asking for more than they may do is refused with 403."""
+    certificate = _certificate(verify_uuid)
+    if certificate is None or not has_course_role(request.user, certificate.course_id, COURSE_READ_ROLES):
+        raise not_found("certificate_not_found", f"No certificate {verify_uuid}.")
+    require_course_role(request, certificate.course_id, roles)
+    return certificate
+
+
+def _certificate(verify_uuid: str) -> GeneratedCertificate | None:
+    return (
         GeneratedCertificate.objects.select_related("user", "course", "course__organization")
         .filter(verify_uuid=verify_uuid)
         .first()
     )
-    if certificate is None:
-        raise not_found("certificate_not_found", f"No certificate {verify_uuid}.")
-    return certificate
 
 
 def user_certificate_or_404(*, user, course_run) -> GeneratedCertificate:

@@ -87,3 +87,33 @@ def add_path_examples(result, generator, request, public):
                 if parameter.get("in") == "path" and parameter["name"] in PATH_EXAMPLES:
                     parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
     return result
+
+
+def close_json_bodies(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every JSON request body, and the objects nested in it, lists all
+    the keys it takes (`additionalProperties: false`), as v1 inputs refuse unknown keys
+    (coursecerts.api.v1.common.StrictInputSerializer)."""
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                _close(body["schema"], components, seen=set())
+    return result
+
+
+def _close(schema: dict, components: dict, seen: set) -> None:
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _close(components[name], components, seen)
+        return
+    if schema.get("type") == "object" and "properties" in schema:
+        schema["additionalProperties"] = False
+    children = [*schema.get("properties", {}).values(), *schema.get("allOf", [])]
+    if "items" in schema:
+        children.append(schema["items"])
+    for child in children:
+        _close(child, components, seen)

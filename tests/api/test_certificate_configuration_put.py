@@ -85,3 +85,46 @@ def test_an_unknown_course_is_404(staff_api, db):
 
 def test_only_global_staff(instructor_api, run):
     assert instructor_api.put(URL, body(), format="json").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        ({"signatorys": []}, "signatorys"),  # a misspelt key, and the real one left out
+        ({"active": True}, "active"),
+        ({"signatories": [{"name": "Ada", "titel": "Dean"}]}, "signatories"),
+    ],
+)
+def test_unknown_keys_are_a_400_naming_them_and_nothing_changes(staff_api, run, change, named):
+    """Issue 10: a PUT with an unknown key used to deactivate the configuration and drop its signatories."""
+    assert staff_api.put(URL, body(), format="json").status_code == 201
+    sent = {key: value for key, value in body().items() if key not in ("signatories", "is_active")} | change
+    errors = assert_error(staff_api.put(URL, sent, format="json"), 400, "invalid_input")["errors"]
+    assert named in errors
+    configuration = CertificateConfiguration.objects.get(course=run)
+    assert configuration.is_active is True
+    assert [s.name for s in configuration.signatories.all()] == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_a_put_must_name_every_field_so_nothing_is_dropped_by_surprise(staff_api, run):
+    staff_api.put(URL, body(), format="json")
+    errors = assert_error(staff_api.put(URL, {"title": "New"}, format="json"), 400, "invalid_input")["errors"]
+    assert set(errors) == {"is_active", "signatories"}
+    assert CertificateConfiguration.objects.get(course=run).title == "Certificate of Achievement"
+    cleared = staff_api.put(URL, {"title": "New", "is_active": False, "signatories": []}, format="json")
+    assert cleared.status_code == 200
+    assert cleared.json()["signatories"] == []
+
+
+def test_duplicated_keys_are_a_400_naming_them(staff_api, run):
+    staff_api.put(URL, body(), format="json")
+    text = '{"title": "A", "is_active": true, "is_active": false, "signatories": []}'
+    response = staff_api.generic("PUT", URL, text, content_type="application/json")
+    assert assert_error(response, 400, "parse_error")["errors"] == {"is_active": ["Duplicated key."]}
+    assert CertificateConfiguration.objects.get(course=run).is_active is True
+
+
+def test_a_field_of_the_wrong_json_type_is_named(staff_api, run):
+    sent = body() | {"title": 12, "is_active": "true"}
+    errors = assert_error(staff_api.put(URL, sent, format="json"), 400, "invalid_input")["errors"]
+    assert errors == {"title": ["Must be a string."], "is_active": ["Must be true or false."]}

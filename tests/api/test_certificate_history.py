@@ -23,6 +23,22 @@ def test_it_lists_each_change_oldest_first(course_staff_api, certificate, staff)
 def test_errors_and_permissions(staff_api, outsider_api, alice_api, anonymous, certificate):
     url = f"/api/v1/certificates/{certificate.verify_uuid}/history"
     assert_error(staff_api.get("/api/v1/certificates/0000/history"), 404, "certificate_not_found")
-    assert_error(outsider_api.get(url), 403, "permission_denied")
-    assert alice_api.get(url).status_code == 403
     assert anonymous.get(url).status_code == 401
+
+
+def test_to_a_caller_without_access_an_existing_certificate_answers_as_an_unknown_one(
+    outsider_api, alice_api, certificate
+):
+    """No existence oracle: the answer does not tell whether the verify_uuid exists."""
+    unknown = "00000000000000000000000000000000"
+    for client in (outsider_api, alice_api):
+        existing = client.get(f"/api/v1/certificates/{certificate.verify_uuid}/history")
+        missing = client.get(f"/api/v1/certificates/{unknown}/history")
+        assert_error(existing, 404, "certificate_not_found")
+        assert (missing.status_code, missing.json()) == (
+            404,
+            {
+                **existing.json(),
+                "detail": existing.json()["detail"].replace(certificate.verify_uuid, unknown),
+            },
+        )

@@ -119,7 +119,13 @@ def test_permissions(course_staff_api, outsider_api, anonymous, staff_api, learn
 
 def test_task_permissions_and_unknown_ids(instructor_api, outsider_api, anonymous, staff_api, learners):
     task_id = instructor_api.post(GENERATE, {}, format="json").json()["id"]
-    assert outsider_api.get(f"/api/v1/tasks/{task_id}").status_code == 403
+    unknown = "00000000-0000-0000-0000-000000000000"
+    existing, missing = (
+        outsider_api.get(f"/api/v1/tasks/{task_id}"),
+        outsider_api.get(f"/api/v1/tasks/{unknown}"),
+    )
+    assert_error(existing, 404, "task_not_found")  # as an unknown id: no existence oracle
+    assert missing.json() == {**existing.json(), "detail": f"No task {unknown}."}
     assert anonymous.get(f"/api/v1/tasks/{task_id}").status_code == 401
     assert_error(staff_api.get("/api/v1/tasks/00000000-0000-0000-0000-000000000000"), 404, "task_not_found")
     assert_error(staff_api.get("/api/v1/tasks/not-a-uuid"), 404, "task_not_found")

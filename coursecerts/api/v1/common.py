@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
@@ -37,3 +39,72 @@ class StrictBooleanField(serializers.BooleanField):
         if data is True or data is False:
             return data
         self.fail("invalid")
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """A v1 input that means what it says (ADR 0009):
+
+    - a key it does not know is a 400 naming it (a misspelt field would otherwise be dropped and its default
+      stored); keys in `echoed` (what a GET answered that is not input, e.g. `course_key`) are accepted and
+      ignored, so a client can send back what it read (query-string filters set `refuse_unknown = False`:
+      a query string may carry other parameters, such as the page);
+    - in a JSON body, each field takes its JSON type only: a string for text, a number for numbers, true or
+      false for booleans (DRF would store 12 as "12" and "0.5" as 0.5);
+    - in a query string, a parameter given empty is refused rather than ignored.
+    """
+
+    echoed: tuple[str, ...] = ()
+    refuse_unknown = True
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        known = (*self.fields, *self.echoed)
+        unknown = [key for key in data if key not in known] if self.refuse_unknown else []
+        problems = {key: ["Unknown field."] for key in unknown} | _mistyped(self.fields, data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({**exc.detail, **problems}) from None
+        if problems:
+            raise serializers.ValidationError(problems)
+        return value
+
+
+def _mistyped(fields, data) -> dict[str, list[str]]:
+    form = hasattr(data, "getlist")
+    problems = {}
+    for name, field in fields.items():
+        if name not in data or field.read_only:
+            continue
+        value = data[name]
+        if form:
+            if value == "" and not getattr(field, "allow_blank", False):
+                problems[name] = ["May not be empty."]
+        elif value is not None and not _json_type_fits(field, value):
+            problems[name] = [f"Must be {_JSON_TYPE_NAMES[_json_kind(field)]}."]
+    return problems
+
+
+_JSON_TYPE_NAMES = {"text": "a string", "number": "a number", "boolean": "true or false"}
+
+
+def _json_kind(field) -> str | None:
+    if isinstance(field, serializers.CharField | serializers.DateTimeField | serializers.DateField):
+        return "text"
+    if isinstance(field, serializers.BooleanField):
+        return "boolean"
+    if isinstance(field, serializers.FloatField | serializers.IntegerField | serializers.DecimalField):
+        return "number"
+    return None
+
+
+def _json_type_fits(field, value) -> bool:
+    kind = _json_kind(field)
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True

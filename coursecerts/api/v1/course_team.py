@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 
 from coursecerts.api.errors import not_found
 from coursecerts.api.lookups import (
-    certificate_or_404,
     course_run_or_404,
+    course_team_certificate_or_404,
     user_certificate_or_404,
     user_or_404,
 )
@@ -27,11 +27,10 @@ from coursecerts.api.permissions import (
     COURSE_READ_ROLES,
     COURSE_WRITE_ROLES,
     CourseRolePermission,
-    require_course_role,
 )
 from coursecerts.api.schema import errors
 from coursecerts.api.v0.views import download_url
-from coursecerts.api.v1.common import put_response
+from coursecerts.api.v1.common import StrictInputSerializer, put_response
 from coursecerts.api.v1.pagination import PAGE_PARAMETERS, paginate, paginated
 from coursecerts.certificates.events import certificate_url
 from coursecerts.certificates.models import (
@@ -92,7 +91,9 @@ class CertificateListApi(APIView):
     permission_classes = [CourseRolePermission]
     course_roles = COURSE_READ_ROLES
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(StrictInputSerializer):
+        refuse_unknown = False
+
         status = serializers.ChoiceField(choices=CertificateStatuses.choices, required=False)
         mode = serializers.ChoiceField(choices=CourseModes.choices, required=False)
         username = serializers.CharField(required=False, max_length=150)
@@ -139,8 +140,7 @@ class CertificateHistoryApi(APIView):
         tags=[TAG],
     )
     def get(self, request, verify_uuid):
-        certificate = certificate_or_404(verify_uuid)
-        require_course_role(request, certificate.course_id, COURSE_READ_ROLES)
+        certificate = course_team_certificate_or_404(request, verify_uuid, COURSE_READ_ROLES)
         history = CertificateHistory.objects.filter(certificate=certificate).select_related("actor")
         return Response(self.OutputSerializer(history.order_by("created", "pk"), many=True).data)
 
@@ -155,7 +155,9 @@ class AllowlistEntryApi(APIView):
 
     permission_classes = [CourseRolePermission]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username", "course_key", "created", "certificate_generated")
+
         notes = NOTES
 
     class OutputSerializer(serializers.Serializer):
@@ -265,7 +267,9 @@ class InvalidationApi(APIView):
 
     permission_classes = [CourseRolePermission]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username", "course_key", "verify_uuid", "invalidated_by", "active", "created")
+
         notes = NOTES
 
     class OutputSerializer(serializers.Serializer):
@@ -320,7 +324,9 @@ class InvalidationApi(APIView):
 class DateOverrideApi(APIView):
     """PUT / DELETE /api/v1/certificates/{verify_uuid}/date-override: the date printed on one certificate."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("verify_uuid", "overridden_by")
+
         date = serializers.DateField(help_text="The date to print (YYYY-MM-DD).")
         reason = serializers.CharField(max_length=10000)
 
@@ -340,8 +346,7 @@ class DateOverrideApi(APIView):
         tags=[TAG],
     )
     def put(self, request, verify_uuid):
-        certificate = certificate_or_404(verify_uuid)
-        require_course_role(request, certificate.course_id, COURSE_WRITE_ROLES)
+        certificate = course_team_certificate_or_404(request, verify_uuid, COURSE_WRITE_ROLES)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = not hasattr(certificate, "date_override")
@@ -359,8 +364,7 @@ class DateOverrideApi(APIView):
         tags=[TAG],
     )
     def delete(self, request, verify_uuid):
-        certificate = certificate_or_404(verify_uuid)
-        require_course_role(request, certificate.course_id, COURSE_WRITE_ROLES)
+        certificate = course_team_certificate_or_404(request, verify_uuid, COURSE_WRITE_ROLES)
         if not date_override_remove(certificate=certificate, actor=request.user):
             raise not_found("date_override_not_found", f"Certificate {verify_uuid} has no date override.")
         return Response(status=status.HTTP_204_NO_CONTENT)

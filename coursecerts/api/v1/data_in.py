@@ -14,7 +14,7 @@ from coursecerts.api.errors import ApiError, not_found
 from coursecerts.api.lookups import course_run_or_404, user_or_404
 from coursecerts.api.permissions import IsGlobalStaff
 from coursecerts.api.schema import errors
-from coursecerts.api.v1.common import StrictBooleanField, check_username, put_response
+from coursecerts.api.v1.common import StrictBooleanField, StrictInputSerializer, check_username, put_response
 from coursecerts.api.v1.images import SignatureImageField, image_url
 from coursecerts.certificates.models import CertificateConfiguration
 from coursecerts.certificates.services.configuration import SignatoryInput, certificate_configuration_put
@@ -55,7 +55,9 @@ class CourseRunPutApi(APIView):
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("course_key",)
+
         display_name = serializers.CharField(max_length=255)
         org = serializers.CharField(
             max_length=255,
@@ -138,7 +140,7 @@ class CourseRunPutApi(APIView):
 # --- certificate configuration ----------------------------------------------------------------------------
 
 
-class SignatoryInputSerializer(serializers.Serializer):
+class SignatoryInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=255)
     title = serializers.CharField(max_length=255, allow_blank=True, default="")
     organization = serializers.CharField(max_length=255, allow_blank=True, default="")
@@ -150,14 +152,19 @@ class SignatoryInputSerializer(serializers.Serializer):
 
 
 class CertificateConfigurationPutApi(APIView):
-    """PUT /api/v1/courses/{course_key}/certificate-configuration: title, active flag and signatories."""
+    """PUT /api/v1/courses/{course_key}/certificate-configuration: title, active flag and signatories. The PUT
+    replaces the whole configuration, so every field is required: a body that leaves one out (or misspells
+    it) is a 400 naming it, never a configuration silently deactivated or stripped of its signatories (an
+    empty list removes them on purpose)."""
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=255, allow_blank=True, default="")
-        is_active = StrictBooleanField(default=False)
-        signatories = SignatoryInputSerializer(many=True, default=list, max_length=10)
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("course_key",)
+
+        title = serializers.CharField(max_length=255, allow_blank=True)
+        is_active = StrictBooleanField()
+        signatories = SignatoryInputSerializer(many=True, max_length=10)
 
     class OutputSerializer(serializers.Serializer):
         class SignatoryOutputSerializer(serializers.Serializer):
@@ -215,7 +222,9 @@ class LearnerPutApi(APIView):
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username",)
+
         email = serializers.EmailField(allow_blank=True, default="")
         name = serializers.CharField(max_length=255, allow_blank=True, default="")
         is_active = StrictBooleanField(default=True)
@@ -241,7 +250,9 @@ class EnrollmentPutApi(APIView):
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username", "course_key")
+
         mode = serializers.ChoiceField(choices=CourseModes.choices)
         is_active = StrictBooleanField(default=True)
 
@@ -266,7 +277,9 @@ class GradePutApi(APIView):
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username", "course_key")
+
         percent = serializers.FloatField(min_value=0, max_value=1)
         passed = StrictBooleanField()
 
@@ -296,7 +309,9 @@ class IdVerificationPutApi(APIView):
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username",)
+
         status = serializers.ChoiceField(choices=IdVerificationStatus.choices)
         expires_at = serializers.DateTimeField(allow_null=True, default=None)
 
@@ -320,7 +335,9 @@ class CourseRoleApi(APIView):
 
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
+        echoed = ("username", "course_key")
+
         role = serializers.ChoiceField(choices=CourseRoles.choices)
 
     class OutputSerializer(serializers.Serializer):

@@ -22,9 +22,10 @@ from coursecerts.api.permissions import (
     COURSE_READ_ROLES,
     COURSE_WRITE_ROLES,
     CourseRolePermission,
-    require_course_role,
+    has_course_role,
 )
 from coursecerts.api.schema import errors
+from coursecerts.api.v1.common import StrictInputSerializer
 from coursecerts.certificates.models import CertificateGenerationJob, GenerationScopes
 from coursecerts.certificates.services.course_generation import (
     REGENERATION_STATUSES,
@@ -115,9 +116,11 @@ class CertificatesGenerateApi(APIView):
     permission_classes = [CourseRolePermission]
     course_roles = COURSE_WRITE_ROLES
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         scope = serializers.ChoiceField(choices=_SCOPES, default=GenerationScopes.ALL)
-        usernames = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
+        usernames = serializers.ListField(
+            child=serializers.CharField(), required=False, allow_empty=False, min_length=1
+        )
         dry_run = serializers.BooleanField(default=False)
         learners = serializers.BooleanField(**_LEARNERS_FIELD)
 
@@ -148,10 +151,11 @@ class CertificatesRegenerateApi(APIView):
     permission_classes = [CourseRolePermission]
     course_roles = COURSE_WRITE_ROLES
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         statuses = serializers.ListField(
             child=serializers.ChoiceField(choices=REGENERATION_STATUSES),
             allow_empty=False,
+            min_length=1,
             help_text="Please select certificate statuses from the list only: "
             + ", ".join(REGENERATION_STATUSES),
         )
@@ -185,8 +189,7 @@ class TaskApi(APIView):
         tags=[TAG],
     )
     def get(self, request, task_id):
-        job = _job_or_404(task_id)
-        require_course_role(request, job.course_id, COURSE_READ_ROLES)
+        job = _job_or_404(request, task_id)
         return Response(TaskSerializer(job_summary(job)).data)
 
 
@@ -196,12 +199,14 @@ def _valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-def _job_or_404(task_id: str) -> CertificateGenerationJob:
+def _job_or_404(request, task_id: str) -> CertificateGenerationJob:
+    """The run's job, for its course team and global staff; to anyone else an existing id answers exactly as an
+    unknown one (404), so task ids cannot be probed."""
     try:
         job_id = uuid.UUID(task_id)
     except ValueError:
         raise not_found("task_not_found", f"No task {task_id}.") from None
     job = CertificateGenerationJob.objects.filter(pk=job_id).first()
-    if job is None:
+    if job is None or not has_course_role(request.user, job.course_id, COURSE_READ_ROLES):
         raise not_found("task_not_found", f"No task {task_id}.")
     return job

@@ -13,11 +13,28 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def get_page_size(self, request):
+        """The page_size asked for; one that is not a whole number from 1 to 1000 is a 400 (DRF would quietly
+        use the default)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise serializers.ValidationError(
+                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, required=False, description="Page number, from 1."),
     OpenApiParameter(
-        "page_size", int, required=False, description="Rows a page (default 100, at most 1000)."
+        "page", {"type": "integer", "minimum": 1}, required=False, description="Page number, from 1."
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": Pagination.max_page_size},
+        required=False,
+        description="Rows a page (default 100, at most 1000).",
     ),
 ]
 

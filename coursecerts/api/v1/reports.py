@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from coursecerts.api.lookups import course_run_or_404
 from coursecerts.api.permissions import COURSE_READ_ROLES, CourseRolePermission
 from coursecerts.api.schema import errors
+from coursecerts.api.v1.common import StrictInputSerializer
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, Reason, decide
 from coursecerts.certificates.events import certificate_url
@@ -53,7 +54,9 @@ class CourseReportApi(APIView):
     permission_classes = [CourseRolePermission]
     course_roles = COURSE_READ_ROLES
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(StrictInputSerializer):
+        refuse_unknown = False
+
         format = serializers.ChoiceField(choices=["json", "csv"], default="json")
 
     class OutputSerializer(serializers.Serializer):

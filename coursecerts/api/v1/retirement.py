@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from coursecerts.api.lookups import user_or_404
 from coursecerts.api.permissions import IsGlobalStaff
 from coursecerts.api.schema import errors
-from coursecerts.api.v1.common import StrictBooleanField
+from coursecerts.api.v1.common import StrictBooleanField, StrictInputSerializer
 from coursecerts.certificates.services.retirement import learner_retire
 
 
@@ -26,7 +26,7 @@ class _FailedFileSerializer(serializers.Serializer):
 class LearnerRetireApi(APIView):
     permission_classes = [IsGlobalStaff]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         dry_run = StrictBooleanField(default=False)
 
     class OutputSerializer(serializers.Serializer):
