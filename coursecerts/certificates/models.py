@@ -22,6 +22,7 @@ from django.db.models import Q
 from opaque_keys.edx.django.models import CourseKeyField
 
 from coursecerts.common.models import ConfigurationModel, TimeStampedModel
+from coursecerts.common.validators import clean_plain_text_fields
 from coursecerts.courses.models import CourseModes, CourseRun, Organization
 
 
@@ -338,6 +339,9 @@ class CertificateConfiguration(TimeStampedModel):
     def __str__(self):
         return f"{self.course_id}: {self.title or 'certificate'}"
 
+    def clean(self):
+        clean_plain_text_fields(self, "title")
+
 
 class Signatory(TimeStampedModel):
     configuration = models.ForeignKey(
@@ -355,6 +359,9 @@ class Signatory(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        clean_plain_text_fields(self, "name", "title", "organization")
 
 
 class CertificateTemplate(TimeStampedModel):
@@ -382,6 +389,9 @@ class CertificateTemplate(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        clean_plain_text_fields(self, "name", "description")
 
 
 class TemplateVersionStates(models.TextChoices):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from opaque_keys.edx.django.models import CourseKeyField
 
 from coursecerts.common.models import TimeStampedModel
+from coursecerts.common.validators import clean_plain_text_fields
 
 
 class Organization(TimeStampedModel):
@@ -19,6 +20,9 @@ class Organization(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.short_name})"
+
+    def clean(self):
+        clean_plain_text_fields(self, "name", "short_name")
 
 
 class CertificatesDisplayBehaviors(models.TextChoices):
@@ -86,6 +90,9 @@ class CourseRun(TimeStampedModel):
     def __str__(self):
         return str(self.id)
 
+    def clean(self):
+        clean_plain_text_fields(self, "display_name")
+
     @property
     def course_key(self):
         return self.id
@@ -143,6 +150,9 @@ class CourseMode(TimeStampedModel):
 
     def __str__(self):
         return f"{self.course_id} {self.mode_slug}"
+
+    def clean(self):
+        clean_plain_text_fields(self, "mode_display_name")
 
 
 class CourseRoles(models.TextChoices):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from coursecerts.common.models import TimeStampedModel
+from coursecerts.common.validators import clean_plain_text_fields
 
 
 class LearnerProfile(TimeStampedModel):
@@ -26,6 +27,9 @@ class LearnerProfile(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user.username} ({self.name})" if self.name else self.user.username
+
+    def clean(self):
+        clean_plain_text_fields(self, "name", "verified_name")
 
     @property
     def certificate_name(self) -> str:

@@ -19,6 +19,7 @@ from coursecerts.api.v1.images import SignatureImageField, image_url
 from coursecerts.certificates.models import CertificateConfiguration
 from coursecerts.certificates.services.configuration import SignatoryInput, certificate_configuration_put
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
+from coursecerts.common.validators import refuse_control_characters
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseModes, CourseRoles
 from coursecerts.courses.services import (
@@ -34,6 +35,8 @@ from coursecerts.verify_student.models import IdVerificationStatus
 from coursecerts.verify_student.services import id_verification_update
 
 TAG = "v1 data in"
+# Names and titles hold no control or bidi characters: a 400 naming the field (coursecerts.common.validators).
+PLAIN_TEXT = [refuse_control_characters]
 
 
 def _put_schema(summary: str, input_serializer, output_serializer):
@@ -58,11 +61,12 @@ class CourseRunPutApi(APIView):
     class InputSerializer(StrictInputSerializer):
         echoed = ("course_key",)
 
-        display_name = serializers.CharField(max_length=255)
+        display_name = serializers.CharField(max_length=255, validators=PLAIN_TEXT)
         org = serializers.CharField(
             max_length=255,
             required=False,
             help_text="Organisation short name; default: the course key's org.",
+            validators=PLAIN_TEXT,
         )
         self_paced = StrictBooleanField(default=False)
         start = serializers.DateTimeField(allow_null=True, default=None)
@@ -141,9 +145,9 @@ class CourseRunPutApi(APIView):
 
 
 class SignatoryInputSerializer(StrictInputSerializer):
-    name = serializers.CharField(max_length=255)
-    title = serializers.CharField(max_length=255, allow_blank=True, default="")
-    organization = serializers.CharField(max_length=255, allow_blank=True, default="")
+    name = serializers.CharField(max_length=255, validators=PLAIN_TEXT)
+    title = serializers.CharField(max_length=255, allow_blank=True, default="", validators=PLAIN_TEXT)
+    organization = serializers.CharField(max_length=255, allow_blank=True, default="", validators=PLAIN_TEXT)
     image = SignatureImageField(
         allow_null=True,
         default=None,
@@ -162,7 +166,7 @@ class CertificateConfigurationPutApi(APIView):
     class InputSerializer(StrictInputSerializer):
         echoed = ("course_key",)
 
-        title = serializers.CharField(max_length=255, allow_blank=True)
+        title = serializers.CharField(max_length=255, allow_blank=True, validators=PLAIN_TEXT)
         is_active = StrictBooleanField()
         signatories = SignatoryInputSerializer(many=True, max_length=10)
 
@@ -226,7 +230,7 @@ class LearnerPutApi(APIView):
         echoed = ("username",)
 
         email = serializers.EmailField(allow_blank=True, default="")
-        name = serializers.CharField(max_length=255, allow_blank=True, default="")
+        name = serializers.CharField(max_length=255, allow_blank=True, default="", validators=PLAIN_TEXT)
         is_active = StrictBooleanField(default=True)
 
     class OutputSerializer(serializers.Serializer):

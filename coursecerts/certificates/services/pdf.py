@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import translation
 
 from coursecerts.certificates.models import GeneratedCertificate
+from coursecerts.common.validators import without_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,10 @@ def pdf_storage_name(context) -> str:
 
 
 def pdf_filename(context) -> str:
-    """e.g. 'Data Science 101 - Jane Doe - certificate.pdf'; characters browsers refuse are dropped."""
+    """e.g. 'Data Science 101 - Jane Doe - certificate.pdf'; characters browsers refuse are dropped, and so are
+    control characters and bidirectional overrides (which could make 'gnp.exe' read as 'exe.png')."""
     parts = [context.course_title, context.learner_name, "certificate"]
-    text = " - ".join(p for p in parts if p)
+    text = without_control_characters(" - ".join(p for p in parts if p))
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", text)[:150].strip() + ".pdf"
 
 
