@@ -197,6 +197,11 @@ def _s3_options(prefix: str, *, bucket_default: str = "", location: str = "") ->
 # Where coursecerts keeps its own files (rendered PDFs, logos, signatures, template assets): MEDIA_ROOT, or
 # an S3-compatible bucket (STORAGE_BACKEND=s3 and the S3_* variables).
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
+# Rendered certificate PDFs are private: never served at MEDIA_URL, only through /certificates/<id>/pdf, which
+# checks the certificate first (ADR 0011). Locally a folder outside MEDIA_ROOT; with STORAGE_BACKEND=s3 this
+# prefix of the S3_BUCKET, written with a private ACL (keep it out of any public bucket policy).
+CERTIFICATE_PDF_ROOT = Path(env_str("CERTIFICATE_PDF_ROOT", str(VAR_DIR / "private"))).resolve()
+CERTIFICATE_PDF_S3_PREFIX = env_str("CERTIFICATE_PDF_S3_PREFIX", "private").strip("/")
 # Where the legacy Open edX PDF certificates are (CERT_BUCKET of edx-certificates): a local folder, or a bucket
 # (LEGACY_CERT_STORAGE_BACKEND=s3 and the LEGACY_CERT_S3_* variables). retire_learner deletes files there.
 LEGACY_CERT_STORAGE_BACKEND = env_choice("LEGACY_CERT_STORAGE_BACKEND", "local", ("local", "s3"))
@@ -230,6 +235,14 @@ STORAGES = {
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "certificate_pdfs": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**_s3_options("S3", location=CERTIFICATE_PDF_S3_PREFIX), "default_acl": "private"},
+        }
+        if STORAGE_BACKEND == "s3"
+        else {"BACKEND": "coursecerts.certificates.storage.CertificatePdfStorage"}
+    ),
     "legacy_certificates": (
         {
             "BACKEND": "storages.backends.s3.S3Storage",

@@ -11,6 +11,11 @@ urlpatterns = [
     path("certificates/", include("coursecerts.certificates.web.urls")),
 ]
 if settings.SERVE_MEDIA:  # uploaded logos, signatures and template assets (README: SERVE_MEDIA)
+    from coursecerts.certificates.services.pdf import PDF_FOLDER
     from coursecerts.certificates.web.views import media_file
 
-    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_file))
+    # Never the rendered PDFs, even a copy left at MEDIA_ROOT by a version before issue 10: they are private
+    # and served only by /certificates/<verify_uuid>/pdf (ADR 0011; move_certificate_pdfs moves old copies).
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?!{PDF_FOLDER}/)(?P<path>.+)$", media_file)
+    )

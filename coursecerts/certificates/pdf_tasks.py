@@ -1,4 +1,5 @@
-"""Celery task that renders a certificate's PDF after issue (CERTIFICATE_PDF_ON_ISSUE). Thin: load, call."""
+"""Celery tasks that render a certificate's PDF after issue (CERTIFICATE_PDF_ON_ISSUE) and delete the PDFs of
+certificates that stopped being downloadable. Thin: load, call."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def render_certificate_pdfs(self, *, certificate_ids: list[int]) -> int:
     return sum(
         1 for certificate_id in certificate_ids if render_certificate_pdf(certificate_id=certificate_id)
     )
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), max_retries=3, default_retry_delay=30, acks_late=True)
+def delete_certificate_pdfs(self, *, verify_uuids: list[str]) -> int:
+    """Delete the stored PDFs of these certificates, which stopped being downloadable; a storage error is
+    retried. Returns how many were deleted."""
+    from coursecerts.certificates.services.pdf import certificate_pdfs_delete
+
+    deleted = certificate_pdfs_delete(verify_uuids=verify_uuids)
+    log.info("delete_certificate_pdfs: %d PDFs of %d certificates deleted", deleted, len(verify_uuids))
+    return deleted

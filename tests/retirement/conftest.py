@@ -11,12 +11,12 @@ from pathlib import Path
 import boto3
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.services import certificate_generation_attempt
 from coursecerts.certificates.services.legacy_files import legacy_certificate_paths
-from coursecerts.certificates.services.pdf import PDF_FOLDER
+from coursecerts.certificates.services.pdf import PDF_FOLDER, pdf_storage
 from coursecerts.learners.models import LearnerProfile
 from tests.factories import CertificateConfigurationFactory, CourseRunFactory, learner_in_course
 
@@ -82,9 +82,11 @@ class Stores:
 
 def _local(settings, tmp_path) -> Stores:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CERTIFICATE_PDF_ROOT = tmp_path / "private"
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "certificate_pdfs": {"BACKEND": "coursecerts.certificates.storage.CertificatePdfStorage"},
         "legacy_certificates": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "legacy" / LEGACY_PREFIX)},
@@ -112,6 +114,10 @@ def _s3(settings, endpoint) -> Stores:
             "OPTIONS": {**common, "bucket_name": buckets[0]},
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "certificate_pdfs": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**common, "bucket_name": buckets[0], "location": "private", "default_acl": "private"},
+        },
         "legacy_certificates": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {**common, "bucket_name": buckets[1], "location": LEGACY_PREFIX},
@@ -159,7 +165,7 @@ def make_learner(run, username: str, name: str, *, legacy_pdf: bool = True):
         ):
             storages["legacy_certificates"].save(path, ContentFile(f"certificate of {name}".encode()))
     rendered = f"{PDF_FOLDER}/{certificate.verify_uuid}/en-0123456789abcdef.pdf"
-    default_storage.save(rendered, ContentFile(f"%PDF-1.7 {name}".encode()))
+    pdf_storage().save(rendered, ContentFile(f"%PDF-1.7 {name}".encode()))
     user.refresh_from_db()
     return user
 

@@ -207,6 +207,10 @@ def test_retirement_leaves_no_empty_folder(local_stores, run):
     learner_retire(user=alice, actor=None)
 
     assert not any(p.exists() for p in folders)
-    roots = {local_stores.root / "media", local_stores.root / "legacy" / LEGACY_PREFIX}
+    roots = {
+        local_stores.root / "media",
+        local_stores.root / "private",
+        local_stores.root / "legacy" / LEGACY_PREFIX,
+    }
     empty = [p for p in local_stores.root.rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert set(empty) <= roots

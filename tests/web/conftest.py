@@ -51,6 +51,7 @@ def _fresh_rate_limits():
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CERTIFICATE_PDF_ROOT = tmp_path / "private"
     settings.SITE_URL = "http://testserver"
     return settings.MEDIA_ROOT
 

@@ -4,11 +4,10 @@ the QR code decodes to the page URL, rendered once, stored, replaced on reissue 
 import subprocess
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from coursecerts.certificates.services.pdf import PDF_FOLDER, certificate_pdf_get_or_render
+from coursecerts.certificates.services.pdf import PDF_FOLDER, certificate_pdf_get_or_render, pdf_storage
 from coursecerts.certificates.services.template_versions import (
     template_version_create,
     template_version_publish,
@@ -28,7 +27,7 @@ def download(client, certificate, suffix="/pdf", **params):
 
 def stored_files(certificate):
     try:
-        return sorted(default_storage.listdir(f"{PDF_FOLDER}/{certificate.verify_uuid}")[1])
+        return sorted(pdf_storage().listdir(f"{PDF_FOLDER}/{certificate.verify_uuid}")[1])
     except FileNotFoundError:
         return []
 
@@ -73,7 +72,7 @@ def test_the_pdf_has_the_certificate_and_its_qr_code_decodes_to_the_page(client,
 def test_names_in_every_script_are_drawn_with_embedded_fonts(course_run, tmp_path, name, font):
     certificate = issue(course_run, name=name)
     stored = certificate_pdf_get_or_render(certificate=certificate, language="en")
-    body = default_storage.open(stored.name).read()
+    body = pdf_storage().open(stored.name).read()
     assert name in pdf_text(body, tmp_path).replace("\u202b", "").replace("\u202c", "")
     listing = pdf_fonts(body, tmp_path)
     assert font in listing
@@ -84,7 +83,7 @@ def test_names_in_every_script_are_drawn_with_embedded_fonts(course_run, tmp_pat
 
 def test_the_arabic_pdf_is_translated(certificate, tmp_path):
     stored = certificate_pdf_get_or_render(certificate=certificate, language="ar")
-    text = pdf_text(default_storage.open(stored.name).read(), tmp_path)
+    text = pdf_text(pdf_storage().open(stored.name).read(), tmp_path)
     assert "قد أتمّ بنجاح" in text or "بنجاح" in text
     assert stored.name.endswith(".pdf") and "/ar-" in stored.name
 
@@ -107,7 +106,7 @@ def test_a_reissue_replaces_the_stored_pdf(client, course_run, certificate, tmp_
     assert "Jane Q. Doe" in pdf_text(body, tmp_path)
     (name,) = stored_files(certificate)
     assert f"{PDF_FOLDER}/{certificate.verify_uuid}/{name}" != first.name
-    assert not default_storage.exists(first.name)
+    assert not pdf_storage().exists(first.name)
 
 
 def test_languages_are_stored_side_by_side(certificate):
@@ -137,7 +136,7 @@ def test_an_operator_template_is_printed_from_its_html(course_run, tmp_path, cap
     template_version_publish(version=template_version_create(template=template))
     certificate = issue(course_run)
     stored = certificate_pdf_get_or_render(certificate=certificate, language="en")
-    body = default_storage.open(stored.name).read()
+    body = pdf_storage().open(stored.name).read()
     assert "Custom Jane Doe" in pdf_text(body, tmp_path)
     images = subprocess.run(["pdfimages", "-list", "-"], input=body, capture_output=True).stdout.decode()
     # the logo (and its alpha mask) and the QR code; not the file or the other host

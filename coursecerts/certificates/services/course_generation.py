@@ -57,7 +57,10 @@ from coursecerts.certificates.services.generation import (
     course_title,
     format_grade,
 )
-from coursecerts.certificates.services.pdf import certificate_pdfs_render_on_commit
+from coursecerts.certificates.services.pdf import (
+    certificate_pdfs_delete_on_commit,
+    certificate_pdfs_render_on_commit,
+)
 from coursecerts.certificates.web.cascade import published_versions_for_course
 from coursecerts.common.errors import ApplicationError
 from coursecerts.courses.models import CourseModes, CourseRun
@@ -255,6 +258,7 @@ def _write(writes, *, course_run, source: str, actor, now) -> int:
         [row for c, before, _ in writes if (row := _history_values(c, before, source, actor_id))], now=now
     )
     certificates_changed_on_commit([(c, status_before) for c, _, status_before in writes], source=source)
+    certificate_pdfs_delete_on_commit([(c, status_before) for c, _, status_before in writes])
     certificate_pdfs_render_on_commit(
         [c.pk for c, _, _ in writes if c.status == CertificateStatuses.DOWNLOADABLE]
     )

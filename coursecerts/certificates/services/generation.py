@@ -12,7 +12,10 @@ from coursecerts.certificates import eligibility, selectors
 from coursecerts.certificates.eligibility import Action, Decision, Policy
 from coursecerts.certificates.events import certificate_changed_on_commit
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
-from coursecerts.certificates.services.pdf import certificate_pdf_render_on_commit
+from coursecerts.certificates.services.pdf import (
+    certificate_pdf_render_on_commit,
+    certificate_pdfs_delete_on_commit,
+)
 from coursecerts.certificates.web.cascade import published_version_for_course
 from coursecerts.courses.models import CourseRun
 
@@ -147,6 +150,7 @@ def certificate_generate(
     )
     if status == CertificateStatuses.DOWNLOADABLE:
         certificate_pdf_render_on_commit(certificate)
+    certificate_pdfs_delete_on_commit([(certificate, status_before)])
     log.info(
         "certificate %s for %s in %s: %s (%s)",
         certificate.verify_uuid,
@@ -192,6 +196,7 @@ def _revoke(
     certificate.save()
     _record(certificate, before, source=source, actor=actor, note=note)
     certificate_changed_on_commit(certificate=certificate, status_before=status_before, source=source)
+    certificate_pdfs_delete_on_commit([(certificate, status_before)])
     return certificate
 
 

@@ -1,9 +1,12 @@
-"""Certificate PDFs: rendered once, kept in the default storage, replaced when the certificate changes.
+"""Certificate PDFs: rendered once, kept in private storage, replaced when the certificate changes, deleted
+when it stops being downloadable.
 
-The stored name is deterministic, `certificates/pdf/<verify_uuid>/<language>-<fingerprint>.pdf`, where the
-fingerprint hashes everything the PDF shows (stored name, course title, mode, date, template version,
-signatories, organisation...). A reissue or a new date changes the fingerprint, so the next request (or the
-task after issue) renders the new PDF and deletes the old one of that language.
+The storage is STORAGES["certificate_pdfs"] (README "Storage"): never served at MEDIA_URL, so a PDF is reached
+only through /certificates/<verify_uuid>/pdf, which checks the certificate first (ADR 0011). The stored name is
+deterministic, `certificates/pdf/<verify_uuid>/<language>-<fingerprint>.pdf`, where the fingerprint hashes
+everything the PDF shows (stored name, course title, mode, date, template version, signatories,
+organisation...). A reissue or a new date changes the fingerprint, so the next request (or the task after
+issue) renders the new PDF and deletes the old one of that language.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import transaction
 from django.utils import translation
 
-from coursecerts.certificates.models import GeneratedCertificate
+from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
 from coursecerts.common.validators import without_control_characters
 
 log = logging.getLogger(__name__)
@@ -29,9 +32,13 @@ PDF_FOLDER = "certificates/pdf"
 DESIGN_VERSION = "1"  # bump when the built-in design changes, so stored PDFs are drawn anew
 
 
+def pdf_storage():
+    return storages["certificate_pdfs"]
+
+
 @dataclass(frozen=True)
 class StoredPdf:
-    name: str  # in the default storage
+    name: str  # in pdf_storage()
     filename: str  # what the visitor's browser saves it as
     rendered: bool  # rendered by this call (False: it was already stored)
 
@@ -60,7 +67,7 @@ def certificate_pdf_get_or_render(*, certificate: GeneratedCertificate, language
         context = certificate_render_context(certificate, language=language)
         name = pdf_storage_name(context)
         stored = StoredPdf(name=name, filename=pdf_filename(context), rendered=False)
-        if default_storage.exists(name):
+        if pdf_storage().exists(name):
             return stored
         version = certificate.template_version
         if version is None:
@@ -82,37 +89,61 @@ def _with_png_qr(context):
 
 
 def _store(name: str, pdf: bytes) -> None:
-    saved = default_storage.save(name, ContentFile(pdf))
+    saved = pdf_storage().save(name, ContentFile(pdf))
     if saved != name:  # another request stored the same PDF first: keep theirs
-        default_storage.delete(saved)
+        pdf_storage().delete(saved)
 
 
 def _delete_stale(verify_uuid: str, language: str, *, keep: str) -> None:
+    for name in stored_pdf_names(verify_uuid):
+        if name.rsplit("/", 1)[1].startswith(f"{language}-") and name != keep:
+            pdf_storage().delete(name)
+
+
+def stored_pdf_names(verify_uuid: str, *, storage=None) -> list[str]:
+    """The names of a certificate's stored PDFs (all languages), in pdf_storage() or the given storage."""
+    storage = storage or pdf_storage()
     folder = f"{PDF_FOLDER}/{verify_uuid}"
     try:
-        _, files = default_storage.listdir(folder)
+        _, files = storage.listdir(folder)
     except FileNotFoundError:
-        return
-    for filename in files:
-        name = f"{folder}/{filename}"
-        if filename.startswith(f"{language}-") and name != keep:
-            default_storage.delete(name)
+        return []
+    return [f"{folder}/{filename}" for filename in sorted(files)]
 
 
-def certificate_pdfs_delete(*, certificate: GeneratedCertificate) -> int:
-    """Delete every stored PDF of a certificate (all languages). Returns how many."""
-    folder = f"{PDF_FOLDER}/{certificate.verify_uuid}"
-    try:
-        _, files = default_storage.listdir(folder)
-    except FileNotFoundError:
-        return 0
-    for filename in files:
-        default_storage.delete(f"{folder}/{filename}")
-    return len(files)
+def certificate_pdfs_delete(*, verify_uuids: list[str]) -> int:
+    """Delete every stored PDF of these certificates (all languages), and any copy still at the public media
+    path of versions before issue 10 (default storage, see move_certificate_pdfs). Returns how many."""
+    deleted = 0
+    for storage in (pdf_storage(), default_storage):
+        for verify_uuid in verify_uuids:
+            for name in stored_pdf_names(verify_uuid, storage=storage):
+                storage.delete(name)
+                deleted += 1
+    return deleted
+
+
+def certificate_pdfs_delete_on_commit(changes) -> None:
+    """After the caller's transaction commits, queue deleting the PDFs of the certificates that stopped being
+    downloadable: `changes` holds (certificate, status before) pairs, as the services write them. Per-learner
+    and course-wide writes both call this, so no rendered PDF outlives a revocation, an invalidation or a
+    failed ID verification."""
+    from coursecerts.certificates.pdf_tasks import delete_certificate_pdfs
+
+    verify_uuids = [
+        certificate.verify_uuid
+        for certificate, status_before in changes
+        if status_before == CertificateStatuses.DOWNLOADABLE
+        and certificate.status != CertificateStatuses.DOWNLOADABLE
+    ]
+    if verify_uuids:
+        # robust: a storage error after commit is logged, never turned into the caller's error (the PDFs are
+        # private, and /certificates/<id>/pdf serves none of a certificate that is not downloadable)
+        transaction.on_commit(lambda: delete_certificate_pdfs.delay(verify_uuids=verify_uuids), robust=True)
 
 
 def open_stored_pdf(name: str):
-    return default_storage.open(name, "rb")
+    return pdf_storage().open(name, "rb")
 
 
 def certificate_pdfs_render_on_commit(certificate_ids: list[int], *, batch: int = 100) -> None:

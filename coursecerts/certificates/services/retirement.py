@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.services.legacy_files import legacy_storage, pdf_certificate_files_list
-from coursecerts.certificates.services.pdf import PDF_FOLDER
+from coursecerts.certificates.services.pdf import pdf_storage, stored_pdf_names
 from coursecerts.certificates.services.purge import certificate_purge_names, certificate_purge_pdf_references
 from coursecerts.learners.models import LearnerProfile, RetirementRecord
 
@@ -69,9 +69,10 @@ def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool =
     changes nothing else; a run with nothing left to do writes no record. A dry run lists and changes nothing."""
     result = RetirementResult(user_id=user.pk, dry_run=dry_run)
     pdf_certificates = pdf_certificate_files_list(user_ids=[user.pk])
-    rendered = _rendered_pdf_names(user)
+    rendered = _rendered_pdf_names(user, pdf_storage())
+    public = _rendered_pdf_names(user, default_storage)  # not yet moved by move_certificate_pdfs
     if dry_run:
-        return _planned(result, user, pdf_certificates, rendered)
+        return _planned(result, user, pdf_certificates, rendered + public)
     storage = legacy_storage()
     cleared = []
     for certificate in pdf_certificates:
@@ -79,7 +80,8 @@ def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool =
         result.files_failed.extend(failed)
         if not failed:
             cleared.append(certificate.certificate_id)
-    rendered_failed = _delete_all(default_storage, rendered, result.rendered_pdfs, [])
+    rendered_failed = _delete_all(pdf_storage(), rendered, result.rendered_pdfs, [])
+    rendered_failed += _delete_all(default_storage, public, result.rendered_pdfs, [])
     result.files_failed.extend(rendered_failed)
     _retire_rows(result, user, actor=actor, source=source, cleared=cleared)
     return result
@@ -200,14 +202,8 @@ def _user_rows(user):
     return get_user_model().objects.filter(pk=user.pk).exclude(email="", first_name="", last_name="")
 
 
-def _rendered_pdf_names(user) -> list[str]:
-    """The PDFs coursecerts stored for the learner's certificates (certificates/pdf/<verify_uuid>/...)."""
-    names = []
-    for verify_uuid in GeneratedCertificate.objects.filter(user=user).values_list("verify_uuid", flat=True):
-        folder = f"{PDF_FOLDER}/{verify_uuid}"
-        try:
-            _, files = default_storage.listdir(folder)
-        except FileNotFoundError:
-            continue
-        names.extend(f"{folder}/{filename}" for filename in sorted(files))
-    return names
+def _rendered_pdf_names(user, storage) -> list[str]:
+    """The PDFs coursecerts stored for the learner's certificates (certificates/pdf/<verify_uuid>/...) in the
+    private PDF storage, or in the default storage where versions before issue 10 kept them."""
+    verify_uuids = GeneratedCertificate.objects.filter(user=user).values_list("verify_uuid", flat=True)
+    return [name for verify_uuid in verify_uuids for name in stored_pdf_names(verify_uuid, storage=storage)]

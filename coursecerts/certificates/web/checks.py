@@ -46,3 +46,21 @@ def check_certificate_languages(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register()
+def check_certificate_pdf_root(app_configs=None, **kwargs):
+    """certificates.E003: CERTIFICATE_PDF_ROOT is inside MEDIA_ROOT, so the private PDFs would be served with the
+    media files by whatever serves MEDIA_ROOT."""
+    if settings.STORAGES.get("certificate_pdfs", {}).get("BACKEND", "").endswith("S3Storage"):
+        return []
+    root, media = Path(settings.CERTIFICATE_PDF_ROOT).resolve(), Path(settings.MEDIA_ROOT).resolve()
+    if root == media or media in root.parents:
+        return [
+            checks.Error(
+                f"CERTIFICATE_PDF_ROOT={root} is inside MEDIA_ROOT={media}: rendered PDFs would be public",
+                hint="Point CERTIFICATE_PDF_ROOT at a folder outside MEDIA_ROOT (default: <var>/private).",
+                id="certificates.E003",
+            )
+        ]
+    return []
