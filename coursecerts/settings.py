@@ -87,7 +87,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "coursecerts.admin_site.CoursecertsAdminConfig",  # django.contrib.admin, its index grouped for course teams
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

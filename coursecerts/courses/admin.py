@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from opaque_keys import InvalidKeyError
 
 from coursecerts.common.admin import CourseKeyAdminMixin, adopt
@@ -73,7 +75,36 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
             self.message_user(request, f"{run.id}: {summary['total']} learners: {outcomes}. {reasons}")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("id",) if obj else ()
+        return ("id", "certificate_previews", "certificates_by_status") if obj else ()
+
+    @admin.display(description="certificate previews")
+    def certificate_previews(self, run):
+        """A link to the preview (sample data) of each of the run's modes."""
+        preview = reverse("certificates:preview", args=[run.id])
+        modes = [mode.mode_slug for mode in run.modes.all()] or ["verified"]
+        return format_html_join(" · ", '<a href="{}?preview={}">{}</a>', ((preview, m, m) for m in modes))
+
+    @admin.display(description="certificates")
+    def certificates_by_status(self, run):
+        """How many certificates the run has in each status, each a link to them in the certificates list."""
+        from coursecerts.certificates.models import GeneratedCertificate
+
+        counts = (
+            GeneratedCertificate.objects.filter(course=run)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .order_by("status")
+        )
+        changelist = reverse("admin:certificates_generatedcertificate_changelist")
+        links = format_html_join(
+            " · ",
+            '<a href="{}?{}">{} {}</a>',
+            (
+                (changelist, urlencode({"course__id__exact": str(run.id), "status__exact": status}), status, n)
+                for status, n in counts
+            ),
+        )
+        return links or "none yet"
 
     def get_object(self, request, object_id, from_field=None):
         try:

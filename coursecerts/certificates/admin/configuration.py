@@ -1,6 +1,9 @@
 """What operators configure: per-run certificates and signatories, templates and their assets, per-course
 settings, and the row-per-change configurations (web view, generation, command arguments)."""
 
+from functools import cache
+from pathlib import Path
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -45,6 +48,23 @@ def template_language_choices(current: str | None = None) -> list[tuple[str, str
     return [("", "All Languages"), *sorted(languages.items(), key=lambda item: item[1])]
 
 
+STARTER_TEMPLATE = (
+    Path(__file__).parents[1] / "templates" / "certificates" / "admin" / "starter_template.html"
+)
+TEMPLATE_HELP = (
+    "A Django template rendered with only its context. A new template starts from the built-in design's layout. "
+    "What it can use (context keys, tags, the certificate library): docs/web-certificates.md, section "
+    "“What a template can use”. Saving stores a draft version; preview it at "
+    "/certificates/course/&lt;course key&gt;?preview=&lt;mode&gt;&amp;template_version=&lt;id&gt;, then publish it."
+)
+
+
+@cache
+def starter_template() -> str:
+    """The text a new template starts from."""
+    return STARTER_TEMPLATE.read_text(encoding="utf-8")
+
+
 class CertificateTemplateForm(forms.ModelForm):
     language = forms.ChoiceField(required=False)
 
@@ -65,6 +85,7 @@ class CertificateTemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = template_language_choices(self.instance.language)
         self.fields["organization"].empty_label = "None"
+        self.fields["template"].help_text = TEMPLATE_HELP
 
 
 @admin.register(CertificateTemplate)
@@ -75,6 +96,9 @@ class CertificateTemplateAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     list_select_related = ("organization",)
     search_fields = ("name", "description")
     course_key_search_fields = ("course_key",)
+
+    def get_changeform_initial_data(self, request):
+        return {"template": starter_template(), **super().get_changeform_initial_data(request)}
 
 
 @admin.register(CertificateTemplateAsset)
@@ -116,3 +140,10 @@ class CertificateHtmlViewConfigurationAdmin(ConfigurationModelAdmin):
 )
 class CommandConfigurationAdmin(ConfigurationModelAdmin):
     list_display = (*ConfigurationModelAdmin.list_display, "arguments")
+
+
+# Open edX's class name reads "purge referencesto pdf certificates ...". The label is set here, for every admin
+# page, rather than in Meta, where it would take a migration in the certificates app for a label.
+_purge_options = PurgeReferencestoPDFCertificatesCommandConfiguration._meta
+_purge_options.verbose_name = "purge references to PDF certificates command configuration"
+_purge_options.verbose_name_plural = "purge references to PDF certificates command configurations"

@@ -1,6 +1,8 @@
 """Generated certificates: a read-only record with its history; the status changes only through actions."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from coursecerts.certificates.admin.actions import invalidate, regenerate, revalidate
 from coursecerts.certificates.models import (
@@ -9,7 +11,18 @@ from coursecerts.certificates.models import (
     CertificateInvalidation,
     GeneratedCertificate,
 )
+from coursecerts.certificates.selectors import PublicState, certificate_public_status
 from coursecerts.common.admin import CourseKeyAdminMixin, CourseRunListFilter
+
+# What the public page shows, in the words of the admin (the rule: selectors.certificate_public_status).
+PUBLIC_STATES = {
+    PublicState.VALID: "valid: shown to anyone with the link",
+    PublicState.NOT_YET: "valid, hidden until the course run's certificate date",
+    PublicState.NOT_FOUND: "not shown: the page answers 404",
+    PublicState.INVALIDATED: "invalidated: the page answers 410 Gone",
+    PublicState.REVOKED: "no longer valid: the page answers 410 Gone",
+    PublicState.RETIRED: "the learner is retired (name and email blanked): the page answers 410 Gone",
+}
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -76,9 +89,9 @@ class GeneratedCertificateAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     """Every field is a record of what was issued: the change page only shows it. Invalidate, Re-validate and
     Regenerate (the list's actions) change it through the services; adding by hand is not possible."""
 
-    list_display = ("id", "user", "course", "mode", "status", "grade", "issued_date", "modified_date")
+    list_display = ("user", "learner_name", "course", "mode", "status", "modified_date")
     list_filter = ("status", "mode", ("course", CourseRunListFilter))
-    list_select_related = ("user", "course")
+    list_select_related = ("user__profile", "course")
     search_fields = ("user__username", "=status")
     course_key_search_fields = ("course__id",)
     search_help_text = "Username, course key (or part of it), or status."
@@ -87,6 +100,7 @@ class GeneratedCertificateAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     actions = [invalidate, revalidate, regenerate]
     inlines = [DateOverrideInline, InvalidationInline, CertificateHistoryInline]
     readonly_fields = (
+        "public_page",
         "user",
         "course",
         "status",
@@ -114,6 +128,27 @@ class GeneratedCertificateAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
             },
         )
     ]
+
+    @admin.display(description="name", ordering="name")
+    def learner_name(self, certificate):
+        profile = getattr(certificate.user, "profile", None)
+        if profile is not None and profile.retired_at is not None:
+            return "(retired learner)"
+        return certificate.name
+
+    @admin.display(description="public page")
+    def public_page(self, certificate):
+        """Links to the certificate's public page and PDF, and what a visitor gets there."""
+        state = certificate_public_status(certificate).state
+        return format_html(
+            '<a href="{}">page</a> · <a href="{}">PDF</a> ({})',
+            self.view_on_site(certificate),
+            reverse("certificates:pdf", args=[certificate.verify_uuid]),
+            PUBLIC_STATES[state],
+        )
+
+    def view_on_site(self, certificate):
+        return reverse("certificates:page", args=[certificate.verify_uuid])
 
     def has_add_permission(self, request):
         return False
