@@ -491,12 +491,12 @@ def _dispatch(job: CertificateGenerationJob, chunks) -> int:
     from coursecerts.certificates.tasks import generate_certificates_chunk
 
     chunk_ids = list(chunks.order_by("index").values_list("pk", flat=True))
-    if chunk_ids:
-        CertificateGenerationJob.objects.filter(pk=job.pk).update(modified=timezone.now())
+    if not chunk_ids:
+        return 0
+    CertificateGenerationJob.objects.filter(pk=job.pk).update(modified=timezone.now())
     for chunk_id in chunk_ids:
         generate_certificates_chunk.apply_async(kwargs={"chunk_id": chunk_id})
-    if chunk_ids:
-        log.info("generation job %s: %s chunk(s) queued", job.pk, len(chunk_ids))
+    log.info("generation job %s: %s chunk(s) queued", job.pk, len(chunk_ids))
     return len(chunk_ids)
 
 
