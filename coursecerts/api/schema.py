@@ -36,7 +36,15 @@ _DESCRIPTIONS = {
     404: "The named course, learner or certificate does not exist.",
     409: "Refused by the certificate rules (Open edX dashboard preconditions); the reason is in `detail`.",
     410: "Gone: the certificate's learner is retired; nothing of the certificate is shown.",
+    413: "The request body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE).",
+    415: "The body's Content-Type is not one this operation takes.",
     429: "Too many requests from this client; retry after the Retry-After header's seconds.",
+}
+# Answers any operation may give, whatever its view does (add_common_errors).
+_COMMON_DESCRIPTIONS = {
+    400: "Invalid input: a malformed body or query parameter, named in `errors`.",
+    404: "Nothing exists at this URL (an unknown course, learner, certificate or task).",
+    406: "The Accept header asks for a type this API does not answer (it answers JSON).",
 }
 
 
@@ -117,3 +125,30 @@ def _close(schema: dict, components: dict, seen: set) -> None:
         children.append(schema["items"])
     for child in children:
         _close(child, components, seen)
+
+
+def add_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation lists the error answers that do not depend on its
+    view, in the one error shape (a view's own description of a code is kept): 404 and 406 always; 400 with a
+    body or query parameters; 413 and 415 with a body; 401 and 403 unless it is public."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            for code in _common_codes(operation):
+                description = _COMMON_DESCRIPTIONS.get(code) or _DESCRIPTIONS[code]
+                responses.setdefault(str(code), {"description": description, "content": _ERROR_CONTENT})
+    return result
+
+
+_ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+def _common_codes(operation: dict) -> list[int]:
+    codes = [404, 406]
+    if "requestBody" in operation:
+        codes += [400, 413, 415]
+    elif any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
+        codes.append(400)
+    if operation.get("security") and {} not in operation["security"]:
+        codes += [401, 403]
+    return codes

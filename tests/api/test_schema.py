@@ -39,3 +39,48 @@ def test_an_unknown_api_url_is_a_json_404(client):
     response = client.get("/api/v1/nothing/here")
     assert response.status_code == 404
     assert response.json()["error_code"] == "not_found"
+
+
+def test_every_operation_declares_the_error_answers_it_can_give(client):
+    """Issue 10: schemathesis found answers the schema did not list. Any operation can answer 404 and 406;
+    one with a body also 400 (a malformed body), 413 and 415; one with query parameters 400; one that needs
+    credentials 401 and 403. Every error answer is in the one error shape (v0's 404 in Open edX's)."""
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            expected = {"404", "406"}
+            if "requestBody" in operation:
+                expected |= {"400", "413", "415"}
+            if any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
+                expected.add("400")
+            if operation.get("security"):
+                expected |= {"401", "403"}
+            assert expected <= codes, (method, path, expected - codes)
+            for code, response in operation["responses"].items():
+                if code.startswith("4"):
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert "error_code" in components[ref.rsplit("/", 1)[-1]]["properties"], (path, code)
+
+
+def test_json_request_bodies_are_closed(client):
+    """v1 refuses unknown keys, so each JSON body's schema says so (additionalProperties: false)."""
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    assert components["CertificateConfigurationPutInputRequest"]["additionalProperties"] is False
+    assert components["SignatoryInputRequest"]["additionalProperties"] is False
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            assert set(content) <= {
+                "application/json",
+                "text/csv",
+                "application/x-ndjson",
+                "multipart/form-data",
+            }
+            if "application/json" in content:
+                assert (
+                    "multipart/form-data" not in content
+                    and "application/x-www-form-urlencoded" not in content
+                )
