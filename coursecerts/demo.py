@@ -371,9 +371,8 @@ def _ensure_learner_facts(
     report.created["ID verifications"] += _create_missing(
         verifications, IdVerification.objects.all(), ("user_id",)
     )
-    report.created["beta testers"] += _create_missing(
-        roles, CourseAccessRole.objects.filter(**in_runs), ("user_id", "course_id", "role")
-    )
+    # One role per person and run: a learner with another role there keeps it.
+    report.created["beta testers"] += _create_missing(roles, CourseAccessRole.objects.filter(**in_runs))
     report.created["allowlist entries"] += _create_missing(
         entries, CertificateAllowlist.objects.filter(**in_runs)
     )

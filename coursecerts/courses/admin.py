@@ -7,7 +7,7 @@ from opaque_keys import InvalidKeyError
 
 from coursecerts.common.admin import CourseKeyAdminMixin, adopt
 from coursecerts.courses.models import CourseAccessRole, CourseMode, CourseRun, Organization
-from coursecerts.courses.services import course_role_remove, course_role_set, course_run_upsert
+from coursecerts.courses.services import course_role_put, course_role_remove, course_run_upsert
 
 
 @admin.register(Organization)
@@ -100,7 +100,12 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
             " · ",
             '<a href="{}?{}">{} {}</a>',
             (
-                (changelist, urlencode({"course__id__exact": str(run.id), "status__exact": status}), status, n)
+                (
+                    changelist,
+                    urlencode({"course__id__exact": str(run.id), "status__exact": status}),
+                    status,
+                    n,
+                )
                 for status, n in counts
             ),
         )
@@ -122,7 +127,8 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
 
 @admin.register(CourseAccessRole)
 class CourseAccessRoleAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
-    """Roles are added and removed through the services; to change a role, remove it and add another."""
+    """Roles are added and removed through the services. A person has one role per run (a constraint, which
+    the add form reports): to change it, remove it and add another."""
 
     list_display = ("user", "course", "role", "created")
     list_filter = ("role",)
@@ -136,7 +142,7 @@ class CourseAccessRoleAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        adopt(obj, course_role_set(user=obj.user, course_run=obj.course, role=obj.role))
+        adopt(obj, course_role_put(user=obj.user, course_run=obj.course, role=obj.role)[0])
 
     def delete_model(self, request, obj):
         course_role_remove(user=obj.user, course_run=obj.course, role=obj.role)

@@ -162,7 +162,12 @@ class CourseRoles(models.TextChoices):
 
 
 class CourseAccessRole(TimeStampedModel):
-    """A person's role in a run: course staff, instructor, or beta tester (Open edX student.CourseAccessRole)."""
+    """A person's one role in a run: course staff, instructor, or beta tester (Open edX student.CourseAccessRole).
+
+    Open edX allows several rows per person and run; here one is a constraint, since the roles nest rather than
+    add up: an instructor has every right course staff has (api/permissions.py), and beta tester marks a learner,
+    not a team member. Global staff is the user's is_staff, not a role row. Changing a role updates the row, so a
+    promotion racing a demotion cannot leave both in place (ADR 0009)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_roles")
     course = models.ForeignKey(
@@ -172,7 +177,11 @@ class CourseAccessRole(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "course", "role"], name="courseaccessrole_unique"),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                name="courseaccessrole_one_per_run",
+                violation_error_message="A person has one role per course run.",
+            ),
             models.CheckConstraint(
                 name="courseaccessrole_role_valid", condition=Q(role__in=CourseRoles.values)
             ),

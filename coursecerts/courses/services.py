@@ -4,6 +4,7 @@ from django.db import transaction
 
 from coursecerts.common import signals
 from coursecerts.common.keys import parse_course_key
+from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.courses.models import CourseAccessRole, CourseMode, CourseRun, Organization
 
 
@@ -15,6 +16,7 @@ def organization_upsert(*, short_name: str, name: str = "", **fields) -> Organiz
     return organization
 
 
+@upsert_retried
 @transaction.atomic
 def course_run_upsert(
     *,
@@ -26,33 +28,22 @@ def course_run_upsert(
 ) -> tuple[CourseRun, bool]:
     """Create or update a run (and, when given, its modes). The display settings are validated together:
     an available date only with `end_with_date`, and never on a self-paced run. A change of pacing sends
-    COURSE_PACING_CHANGED."""
+    COURSE_PACING_CHANGED. Parallel callers end with one run."""
     key = parse_course_key(course_key)
-    run = CourseRun.objects.select_for_update().filter(pk=key).first()
-    created = run is None
-    was_self_paced = None if created else run.self_paced
-    if created:
-        run = CourseRun(id=key)
-    run.display_name = display_name
     # Without an organisation named, the key's org: an existing organisation keeps its name.
-    run.organization = organization or organization_get_or_create(short_name=key.org)
-    for name, value in fields.items():
-        setattr(run, name, value)
-    run.full_clean(validate_unique=False)
-    run.save()
+    organization = organization or organization_get_or_create(short_name=key.org)
+    run, previous = row_upsert(
+        CourseRun,
+        key={"id": key},
+        values={"display_name": display_name, "organization": organization, **fields},
+    )
     if modes is not None:
         CourseMode.objects.filter(course=run).exclude(mode_slug__in=modes).delete()
         for slug in modes:
             CourseMode.objects.get_or_create(course=run, mode_slug=slug)
-    if was_self_paced is not None and was_self_paced != run.self_paced:
+    if previous is not None and previous.self_paced != run.self_paced:
         signals.COURSE_PACING_CHANGED.send(sender=CourseRun, course_run=run)
-    return run, created
-
-
-@transaction.atomic
-def course_role_set(*, user, course_run, role: str) -> CourseAccessRole:
-    access, _ = CourseAccessRole.objects.get_or_create(user=user, course=course_run, role=role)
-    return access
+    return run, previous is None
 
 
 @transaction.atomic
@@ -69,14 +60,16 @@ def organization_get_or_create(*, short_name: str) -> Organization:
     return organization
 
 
+@upsert_retried
 @transaction.atomic
 def course_role_put(*, user, course_run, role: str) -> tuple[CourseAccessRole, bool]:
-    """Make `role` the learner's one role in the run (the API's PUT of a role). Returns (role, created)."""
-    access = CourseAccessRole(user=user, course=course_run, role=role)
-    access.full_clean(validate_unique=False, validate_constraints=False)
-    CourseAccessRole.objects.filter(user=user, course=course_run).exclude(role=role).delete()
-    access, created = CourseAccessRole.objects.get_or_create(user=user, course=course_run, role=role)
-    return access, created
+    """Make `role` the person's one role in the run, replacing any other (the API's PUT of a role, the admin's
+    add). Returns (role, created). One role per person and run is a database constraint: parallel callers end
+    with one role, the last one written."""
+    access, previous = row_upsert(
+        CourseAccessRole, key={"user": user, "course": course_run}, values={"role": role}
+    )
+    return access, previous is None
 
 
 @transaction.atomic

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.learners.models import LearnerProfile
 
 
+@upsert_retried
 @transaction.atomic
 def learner_upsert(
     *,
@@ -16,14 +19,15 @@ def learner_upsert(
     verified_name: str | None = None,
     use_verified_name_for_certificates: bool | None = None,
 ):
-    """Create or update a learner (an auth user and its profile). Returns (user, created)."""
-    User = get_user_model()
-    user, created = User.objects.select_for_update().get_or_create(username=username)
-    user.email, user.is_active = email, is_active
-    if created:
-        user.set_unusable_password()
-    user.full_clean(exclude=["password"], validate_unique=False)
-    user.save()
+    """Create or update a learner (an auth user, with no usable password, and its profile). Returns (user,
+    created). Parallel callers end with one learner."""
+    user, previous = row_upsert(
+        get_user_model(),
+        key={"username": username},
+        values={"email": email, "is_active": is_active},
+        create_values={"password": make_password(None)},
+    )
+    # The user row is locked: no other learner_upsert of this learner creates the profile meanwhile.
     profile, _ = LearnerProfile.objects.get_or_create(user=user)
     profile.name = name
     if verified_name is not None:
@@ -31,4 +35,4 @@ def learner_upsert(
     if use_verified_name_for_certificates is not None:
         profile.use_verified_name_for_certificates = use_verified_name_for_certificates
     profile.save()
-    return user, created
+    return user, previous is None

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from coursecerts.certificates.models import CertificateConfiguration, Signatory
+from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.courses.models import CourseRun
 
 
@@ -21,19 +22,18 @@ class SignatoryInput:
     image_content: bytes | None = None  # new image bytes (already checked to be an image)
 
 
+@upsert_retried
 @transaction.atomic
 def certificate_configuration_put(
     *, course_run: CourseRun, title: str, is_active: bool, signatories: list[SignatoryInput]
 ) -> tuple[CertificateConfiguration, bool]:
     """Replace the run's configuration and its signatories with these (created when missing). Images are
-    stored under content-addressed names, so putting the same image again stores nothing new."""
-    configuration = CertificateConfiguration.objects.select_for_update().filter(course=course_run).first()
-    created = configuration is None
-    if created:
-        configuration = CertificateConfiguration(course=course_run)
-    configuration.title, configuration.is_active = title, is_active
-    configuration.full_clean(validate_unique=False)
-    configuration.save()
+    stored under content-addressed names, so putting the same image again stores nothing new. Parallel callers
+    end with one configuration."""
+    configuration, previous = row_upsert(
+        CertificateConfiguration, key={"course": course_run}, values={"title": title, "is_active": is_active}
+    )
+    created = previous is None
     configuration.signatories.all().delete()
     for order, signatory in enumerate(signatories):
         row = Signatory(
