@@ -19,6 +19,7 @@ from coursecerts.api.v1.images import SignatureImageField, image_url
 from coursecerts.certificates.models import CertificateConfiguration
 from coursecerts.certificates.services.configuration import SignatoryInput, certificate_configuration_put
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
+from coursecerts.common.upsert import upsert_retried
 from coursecerts.common.validators import refuse_control_characters
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseModes, CourseRoles
@@ -131,14 +132,18 @@ class CourseRunPutApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         org = data.pop("org", key.org)
-        with transaction.atomic():
-            run, created = course_run_upsert(
-                course_key=key,
-                organization=organization_get_or_create(short_name=org),
-                cert_html_view_enabled=data.pop("web_certificates_enabled"),
-                **data,
-            )
+        data["cert_html_view_enabled"] = data.pop("web_certificates_enabled")
+        run, created = _course_run_put(key=key, org=org, fields=data)
         return put_response(self.OutputSerializer(run).data, created)
+
+
+@upsert_retried
+@transaction.atomic
+def _course_run_put(*, key, org: str, fields: dict):
+    """The run and its organisation in one transaction: a refused run leaves no new organisation behind."""
+    return course_run_upsert(
+        course_key=key, organization=organization_get_or_create(short_name=org), **fields
+    )
 
 
 # --- certificate configuration ----------------------------------------------------------------------------
