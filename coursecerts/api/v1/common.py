@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from coursecerts.api.errors import ApiError
+from coursecerts.common.validators import refuse_control_characters
 
 
 def put_response(data, created: bool) -> Response:
@@ -31,9 +33,12 @@ def check_username(username: str) -> None:
 
 
 class StrictBooleanField(serializers.BooleanField):
-    """true or false only (DRF also takes "yes", 1, "on"...: too loose for an API that must be exact)."""
+    """true or false only (DRF also takes "yes", 1, "on"...: too loose for an API that must be exact). Absent
+    from a form body it is absent, as in JSON: required, a 400 naming it; else its default (DRF would read an
+    unticked checkbox, false)."""
 
     default_error_messages = {"invalid": "Must be true or false."}
+    default_empty_html = empty
 
     def to_internal_value(self, data):
         if data is True or data is False:
@@ -50,11 +55,20 @@ class StrictInputSerializer(serializers.Serializer):
       a query string may carry other parameters, such as the page);
     - in a JSON body, each field takes its JSON type only: a string for text, a number for numbers, true or
       false for booleans (DRF would store 12 as "12" and "0.5" as 0.5);
-    - in a query string, a parameter given empty is refused rather than ignored.
+    - in a query string, a parameter given empty is refused rather than ignored;
+    - in a form body, a boolean left out is left out, as in JSON (DRF would read it as an unticked checkbox,
+      false): a 400 naming it when it is required.
     """
 
     echoed: tuple[str, ...] = ()
     refuse_unknown = True
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.BooleanField) and field.default is empty:
+                field.default_empty_html = empty
+        return fields
 
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):
@@ -81,8 +95,8 @@ def _mistyped(fields, data) -> dict[str, list[str]]:
         if form:
             if value == "" and not getattr(field, "allow_blank", False):
                 problems[name] = ["May not be empty."]
-        elif value is not None and not _json_type_fits(field, value):
-            problems[name] = [f"Must be {_JSON_TYPE_NAMES[_json_kind(field)]}."]
+        elif value is not None and (problem := _json_problem(field, value)):
+            problems[name] = [problem]
     return problems
 
 
@@ -99,12 +113,38 @@ def _json_kind(field) -> str | None:
     return None
 
 
-def _json_type_fits(field, value) -> bool:
+def _json_problem(field, value) -> str | None:
+    """Why a JSON value does not fit the field before DRF coerces or strips it, or None."""
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        kind = _json_kind(field.child)
+        if kind and not all(_json_type_fits(kind, item) for item in value):
+            return f"Must be a list, each item {_JSON_TYPE_NAMES[kind]}."
+        return None
     kind = _json_kind(field)
+    if kind and not _json_type_fits(kind, value):
+        return f"Must be {_JSON_TYPE_NAMES[kind]}."
+    if kind == "text":
+        return _raw_text_problem(field, value)
+    return None
+
+
+def _json_type_fits(kind: str, value) -> bool:
     if kind == "text":
         return isinstance(value, str)
     if kind == "boolean":
         return isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return True
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _raw_text_problem(field, value: str) -> str | None:
+    """The text as sent, before DRF strips its white space: no longer than the field allows, and no control
+    characters where the field refuses them (a leading tab would otherwise be stripped and pass)."""
+    max_length = getattr(field, "max_length", None)
+    if max_length is not None and len(value) > max_length:
+        return f"Ensure this field has no more than {max_length} characters."
+    if any(validator is refuse_control_characters for validator in field.validators):
+        try:
+            refuse_control_characters(value)
+        except DjangoValidationError as exc:
+            return exc.messages[0]
+    return None
