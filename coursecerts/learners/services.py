@@ -34,5 +34,6 @@ def learner_upsert(
         profile.verified_name = verified_name
     if use_verified_name_for_certificates is not None:
         profile.use_verified_name_for_certificates = use_verified_name_for_certificates
+    profile.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     profile.save()
     return user, previous is None
