@@ -66,8 +66,8 @@ class CourseRunPutApi(APIView):
         org = serializers.CharField(
             max_length=255,
             required=False,
-            help_text="Organisation short name; default: the course key's org.",
             validators=PLAIN_TEXT,
+            help_text="Organisation short name; default: the course key's org.",
         )
         self_paced = StrictBooleanField(default=False)
         start = serializers.DateTimeField(allow_null=True, default=None)
