@@ -43,13 +43,13 @@ from coursecerts.certificates.services import (
     allowlist_entry_remove,
     certificate_revalidate,
     date_override_remove,
-    date_override_set,
 )
 from coursecerts.certificates.services.allowlist import (
     BULK_ROW_ERROR_KINDS,
     allowlist_bulk_add,
     allowlist_entry_put,
 )
+from coursecerts.certificates.services.date_override import date_override_put
 from coursecerts.certificates.services.invalidation import certificate_invalidation_put
 from coursecerts.courses.models import CourseModes
 
@@ -349,8 +349,7 @@ class DateOverrideApi(APIView):
         certificate = course_team_certificate_or_404(request, verify_uuid, COURSE_WRITE_ROLES)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = not hasattr(certificate, "date_override")
-        override = date_override_set(
+        override, created = date_override_put(
             certificate=certificate,
             date=datetime.combine(serializer.validated_data["date"], time.min, tzinfo=UTC),
             reason=serializer.validated_data["reason"],

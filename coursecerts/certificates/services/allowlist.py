@@ -11,6 +11,7 @@ from coursecerts.certificates.models import CertificateAllowlist
 from coursecerts.certificates.services.generation import certificate_invalidate
 from coursecerts.common.errors import ApplicationError
 from coursecerts.common.signals import ALLOWLIST_ENTRY_ADDED
+from coursecerts.common.upsert import row_upsert, upsert_retried
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,11 @@ class AllowlistNotAllowed(ApplicationError):
         self.code = code
 
 
+@upsert_retried
 @transaction.atomic
 def allowlist_entry_create(*, user, course_run, notes: str = "", actor=None) -> CertificateAllowlist:
-    """Put a learner on the allowlist. They must be actively enrolled, not invalidated, not already listed.
-    Generation follows after commit when automatic generation is on."""
+    """Put a learner on the allowlist. They must be actively enrolled, not invalidated, not already listed
+    (also by a parallel caller). Generation follows after commit when automatic generation is on."""
     username = user.username
     enrollment = selectors.enrollment_get(user=user, course_run=course_run)
     if enrollment is None or not enrollment.is_active:
@@ -41,16 +43,24 @@ def allowlist_entry_create(*, user, course_run, notes: str = "", actor=None) -> 
             code="user_on_certificate_invalidation_list",
         )
     if selectors.is_on_allowlist(user=user, course_run=course_run):
-        raise AllowlistNotAllowed(
-            f"Student (username/email={username}) already in certificate exception list.",
-            code="user_already_allowlisted",
-        )
-    entry, _ = CertificateAllowlist.objects.update_or_create(
-        user=user, course=course_run, defaults={"allowlist": True, "notes": notes}
+        raise _already_allowlisted(username)
+    entry, previous = row_upsert(
+        CertificateAllowlist,
+        key={"user": user, "course": course_run},
+        values={"allowlist": True, "notes": notes},
     )
+    if previous is not None and previous.allowlist:
+        raise _already_allowlisted(username)
     log.info("%s added to the allowlist of %s by %s", username, course_run.id, actor)
     ALLOWLIST_ENTRY_ADDED.send(sender=CertificateAllowlist, user=user, course_run=course_run, entry=entry)
     return entry
+
+
+def _already_allowlisted(username: str) -> AllowlistNotAllowed:
+    return AllowlistNotAllowed(
+        f"Student (username/email={username}) already in certificate exception list.",
+        code="user_already_allowlisted",
+    )
 
 
 @transaction.atomic
@@ -68,19 +78,30 @@ def allowlist_entry_remove(*, user, course_run, actor=None) -> bool:
     return True
 
 
+@upsert_retried
 @transaction.atomic
 def allowlist_entry_put(
     *, user, course_run, notes: str = "", actor=None
 ) -> tuple[CertificateAllowlist, bool]:
     """The API's idempotent PUT: put the learner on the allowlist (with allowlist_entry_create's checks), or,
-    when they already are, only replace the notes. Returns (entry, created)."""
-    entry = selectors.allowlist_entry_get(user=user, course_run=course_run)
-    if entry is not None and entry.allowlist:
-        if entry.notes != notes:
-            entry.notes = notes
-            entry.save(update_fields=["notes", "modified"])
-        return entry, False
-    return allowlist_entry_create(user=user, course_run=course_run, notes=notes, actor=actor), True
+    when they already are, only replace the notes. Returns (entry, created). Parallel callers add the learner
+    once: one creates, the others replace the notes."""
+    entry = _entry_locked(user=user, course_run=course_run)
+    if entry is None or not entry.allowlist:
+        try:
+            return allowlist_entry_create(user=user, course_run=course_run, notes=notes, actor=actor), True
+        except AllowlistNotAllowed as exc:
+            if exc.code != "user_already_allowlisted":
+                raise
+            entry = _entry_locked(user=user, course_run=course_run)  # listed meanwhile by a parallel caller
+    if entry.notes != notes:
+        entry.notes = notes
+        entry.save(update_fields=["notes", "modified"])
+    return entry, False
+
+
+def _entry_locked(*, user, course_run) -> CertificateAllowlist | None:
+    return CertificateAllowlist.objects.select_for_update().filter(user=user, course=course_run).first()
 
 
 # The Open edX bulk answer's row-error kinds, in its order.

@@ -30,6 +30,17 @@ def date_override_set(
 
 
 @transaction.atomic
+def date_override_put(
+    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor
+) -> tuple[CertificateDateOverride, bool]:
+    """The API's idempotent PUT of date_override_set. Returns (override, created). The certificate is locked
+    first, so parallel callers create the override once: one creates, the others replace it."""
+    certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
+    created = not CertificateDateOverride.objects.filter(generated_certificate=certificate).exists()
+    return date_override_set(certificate=certificate, date=date, reason=reason, actor=actor), created
+
+
+@transaction.atomic
 def date_override_remove(*, certificate: GeneratedCertificate, actor) -> bool:
     deleted, _ = CertificateDateOverride.objects.filter(generated_certificate=certificate).delete()
     if deleted:

@@ -86,7 +86,9 @@ def certificate_invalidation_put(
     *, certificate: GeneratedCertificate, invalidated_by, notes: str = ""
 ) -> tuple[CertificateInvalidation, bool]:
     """The API's idempotent PUT: invalidate (with certificate_invalidation_create's checks), or, when the
-    certificate is already invalidated, only replace the notes. Returns (invalidation, created)."""
+    certificate is already invalidated, only replace the notes. Returns (invalidation, created). The certificate
+    is locked first, so parallel callers invalidate once: one creates, the others replace the notes."""
+    certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
     active = selectors.invalidation_get_active(certificate=certificate)
     if active is not None:
         if active.notes != notes:

@@ -1,4 +1,5 @@
-"""Racing first writes of the v1 data-in PUTs: a platform's event workers send the same fact in parallel.
+"""Racing first writes of the v1 PUTs: a platform's event workers send the same fact in parallel, and a course
+team's tools retry.
 
 Every PUT is an idempotent upsert (ADR 0009), also under parallel callers: each racing request answers 201 (the
 one that created) or 200 (the others), never 400 or 500, and the run ends with exactly one row holding the
@@ -121,3 +122,39 @@ def test_racing_role_puts_leave_each_person_exactly_one_role(api, physics):
             CourseAccessRole.objects.filter(user__username=f"racer{n}").values_list("role", flat=True)
         )
         assert roles in (["staff"], ["instructor"])
+
+
+def test_racing_allowlist_puts_add_the_learner_once(api, physics):
+    from coursecerts.certificates.models import CertificateAllowlist
+
+    for n in range(KEYS):
+        EnrollmentFactory(user=UserFactory(username=f"racer{n}"), course=physics)
+        url = f"/api/v1/courses/{COURSE_KEY}/allowlist/racer{n}"
+        assert_one_created(race(api, [(url, {"notes": "raced"})] * THREADS))
+        assert CertificateAllowlist.objects.get(user__username=f"racer{n}").notes == "raced"
+
+
+def test_racing_invalidation_puts_invalidate_once(api, physics):
+    from coursecerts.certificates.models import CertificateInvalidation
+    from coursecerts.certificates.services import certificate_generation_attempt
+    from tests.factories import learner_in_course
+
+    for n in range(KEYS):
+        racer = learner_in_course(physics, username=f"racer{n}")
+        certificate_generation_attempt(user=racer, course_run=physics, source="test")
+        url = f"/api/v1/courses/{COURSE_KEY}/invalidations/racer{n}"
+        assert_one_created(race(api, [(url, {"notes": "raced"})] * THREADS))
+        assert CertificateInvalidation.objects.get(generated_certificate__user=racer).active is True
+
+
+def test_racing_date_override_puts_create_one_override(api, physics):
+    from coursecerts.certificates.models import CertificateDateOverride
+    from coursecerts.certificates.services import certificate_generation_attempt
+    from tests.factories import learner_in_course
+
+    for n in range(KEYS):
+        racer = learner_in_course(physics, username=f"racer{n}")
+        certificate_generation_attempt(user=racer, course_run=physics, source="test")
+        url = f"/api/v1/certificates/{racer.certificates.get().verify_uuid}/date-override"
+        assert_one_created(race(api, [(url, {"date": "2026-01-15", "reason": "raced"})] * THREADS))
+        assert CertificateDateOverride.objects.get(generated_certificate__user=racer).reason == "raced"
