@@ -1,6 +1,6 @@
 """The triggers of reference 2.1: each receiver decides whether to attempt generation, and calls a service or
-queues the task. AUTO_CERTIFICATE_GENERATION decides *when* generation runs automatically, never who is
-eligible."""
+records the generation owed in the outbox, in the caller's transaction (drained after commit; ADR 0013).
+AUTO_CERTIFICATE_GENERATION decides *when* generation runs automatically, never who is eligible."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.dispatch import receiver
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, is_mode_eligible
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateGenerationCourseSetting
+from coursecerts.certificates.outbox import generation_owed_record
 from coursecerts.certificates.services import certificate_invalidate_for_exam, certificate_mark_notpassing
 from coursecerts.certificates.services.generation import format_grade
-from coursecerts.certificates.tasks import generate_certificate_on_commit
 from coursecerts.common import signals
 from coursecerts.enrollments.models import CourseEnrollment
 
@@ -24,7 +24,7 @@ def on_grade_passed(sender, *, user, course_run, **kwargs):
     certificate = selectors.certificate_get(user=user, course_run=course_run)
     if certificate is not None and certificate.status in PASSED_STATUSES:
         return
-    generate_certificate_on_commit(user=user, course_run=course_run, source="grade_passed")
+    generation_owed_record(course_run=course_run, sources={"grade_passed": [user.pk]})
 
 
 @receiver(signals.COURSE_GRADE_NOW_FAILED, dispatch_uid="certificates.grade_failed")
@@ -47,7 +47,7 @@ def on_grade_failed(sender, *, user, course_run, grade, **kwargs):
 @receiver(signals.ALLOWLIST_ENTRY_ADDED, dispatch_uid="certificates.allowlist_added")
 def on_allowlist_added(sender, *, user, course_run, entry, **kwargs):
     if settings.AUTO_CERTIFICATE_GENERATION and entry.allowlist:
-        generate_certificate_on_commit(user=user, course_run=course_run, source="allowlist")
+        generation_owed_record(course_run=course_run, sources={"allowlist": [user.pk]})
 
 
 @receiver(signals.IDV_ATTEMPT_APPROVED, dispatch_uid="certificates.idv_approved")
@@ -55,14 +55,14 @@ def on_idv_approved(sender, *, user, **kwargs):
     if not settings.AUTO_CERTIFICATE_GENERATION:
         return
     for enrollment in CourseEnrollment.objects.filter(user=user, is_active=True).select_related("course"):
-        generate_certificate_on_commit(user=user, course_run=enrollment.course, source="idv_approved")
+        generation_owed_record(course_run=enrollment.course, sources={"idv_approved": [user.pk]})
 
 
 @receiver(signals.ENROLLMENT_TRACK_UPDATED, dispatch_uid="certificates.track_updated")
 def on_enrollment_track_updated(sender, *, user, course_run, mode, **kwargs):
     """A move to an eligible mode attempts generation (no switch check); a downgrade never revokes."""
     if is_mode_eligible(mode, Policy.from_settings()):
-        generate_certificate_on_commit(user=user, course_run=course_run, source="enrollment_track_updated")
+        generation_owed_record(course_run=course_run, sources={"enrollment_track_updated": [user.pk]})
 
 
 @receiver(signals.EXAM_ATTEMPT_REJECTED, dispatch_uid="certificates.exam_rejected")

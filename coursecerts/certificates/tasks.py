@@ -6,7 +6,6 @@ import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from coursecerts.certificates.services import certificate_generation_attempt
 from coursecerts.courses.models import CourseRun
@@ -24,7 +23,9 @@ def generate_certificate(
     generation_mode: str = "batch",
     actor_id: int | None = None,
 ) -> str:
-    """Decide and write one learner's certificate. Returns the resulting outcome (a status or no_certificate)."""
+    """Decide and write one learner's certificate. Returns the resulting outcome (a status or no_certificate).
+    The triggers no longer queue it (they record the generation owed in the outbox: certificates.outbox); it
+    stays for the messages an earlier version left in a broker."""
     User = get_user_model()
     user = User.objects.filter(pk=user_id).first()
     course_run = CourseRun.objects.filter(pk=course_key).first()
@@ -70,17 +71,6 @@ def recover_generation_jobs() -> int:
     from coursecerts.certificates.services.course_generation import generation_jobs_recover
 
     return generation_jobs_recover()
-
-
-def generate_certificate_on_commit(*, user, course_run, source: str, generation_mode: str = "batch") -> None:
-    """Queue generation for one learner once the caller's transaction has committed (so the worker sees it)."""
-    kwargs = {
-        "user_id": user.pk,
-        "course_key": str(course_run.id),
-        "source": source,
-        "generation_mode": generation_mode,
-    }
-    transaction.on_commit(lambda: generate_certificate.apply_async(kwargs=kwargs))
 
 
 @shared_task

@@ -100,3 +100,19 @@ def test_the_periodic_task_drains_and_purges_entries_done_long_ago(course, impor
         assert drain_outbox.delay(purge=True).get() == {"done": 1, "failed": 0, "purged": 1}
         assert outbox_purge() == 0  # the entry done just now is kept
     assert OutboxEntry.objects.count() == 1
+
+
+def test_a_grade_that_becomes_passing_owes_its_learner_an_entry_too(course):
+    """The per-learner triggers record through the same outbox: the grade is committed with the entry."""
+    from coursecerts.grades.services import course_grade_update
+    from tests.factories import EnrollmentFactory, UserFactory
+
+    user = UserFactory()
+    EnrollmentFactory(user=user, course=course, mode="verified")
+    course_grade_update(user=user, course_run=course, percent_grade=0.9, passed=True)
+    entry = OutboxEntry.objects.get()
+    assert entry.payload == {"sources": {"grade_passed": [user.pk]}}
+    assert issued(course) == (0, 0)  # the process "died" after the commit
+    [outcome] = outbox_drain()
+    assert outcome.result["outcomes"] == {"downloadable": 1}
+    assert CertificateHistory.objects.get(certificate__user=user).source == "grade_passed"
