@@ -93,7 +93,7 @@ def row_upsert(
                 row.save(force_insert=True)
             return row, None
         except IntegrityError as error:
-            row = _winner(model, key, error)
+            row = winner_locked(model, key, error)
     previous = copy.copy(row)
     for name, value in values.items():
         setattr(row, name, value)
@@ -106,9 +106,10 @@ def _locked(model: type[models.Model], key: dict) -> models.Model | None:
     return model.objects.select_for_update().filter(**key).first()
 
 
-def _winner(model: type[models.Model], key: dict, error: IntegrityError) -> models.Model:
-    """After a failed insert: the row another transaction inserted first, locked. Raises the insert's `error`
-    again when another constraint failed, not the natural key's."""
+def winner_locked(model: type[models.Model], key: dict, error: IntegrityError) -> models.Model:
+    """After an insert of the natural `key` failed (in a savepoint) with `error`: the row another transaction
+    inserted first, locked; or, in a service decorated with `upsert_retried`, the end of this attempt, so that
+    the service runs again. Raises `error` again when another constraint failed, not the natural key's."""
     if _may_run_again.get() and model.objects.filter(**key).exists():
         raise _InsertRaceLost
     row = _locked(model, key)

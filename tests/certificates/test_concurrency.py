@@ -18,14 +18,19 @@ from tests.factories import CourseRunFactory, learner_in_course
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 
-def run_together(target, count=2):
+def run_together(target, count=2, held_reads=1):
+    """Run target in `count` threads, each held after its first `held_reads` reads of the certificate: those of
+    its first attempt. A loser of the insert race runs again (coursecerts.common.upsert), unheld."""
     barrier = threading.Barrier(count, timeout=10)
     original = selectors.certificate_get_for_update
     results, errors = [], []
+    reads = threading.local()
 
     def held(**kwargs):
         found = original(**kwargs)
-        barrier.wait()
+        reads.count = getattr(reads, "count", 0) + 1
+        if reads.count <= held_reads:
+            barrier.wait()
         return found
 
     def worker():
@@ -62,12 +67,32 @@ def test_two_concurrent_attempts_leave_one_certificate_and_one_issue_record():
     course = CourseRunFactory()
     user = learner_in_course(course)
     results, errors = run_together(
-        lambda: certificate_generation_attempt(user=user, course_run=course, source="race").outcome
+        lambda: certificate_generation_attempt(user=user, course_run=course, source="race").outcome,
+        held_reads=2,  # the attempt's read and certificate_generate's
     )
     assert errors == []
     assert results == ["downloadable", "downloadable"]
     cert = GeneratedCertificate.objects.get(user=user, course=course)
     assert CertificateHistory.objects.filter(certificate=cert, status_after="downloadable").count() == 1
+
+
+def test_six_concurrent_attempts_leave_one_certificate():
+    """Six at once: on MariaDB each loser of the insert race holds a shared lock on the winner's row, and two
+    of them locking it deadlocked (a 500); now each loser runs again and finds the row."""
+    course = CourseRunFactory()
+    for _ in range(3):
+        user = learner_in_course(course)
+        results, errors = run_together(
+            lambda user=user: (
+                certificate_generation_attempt(user=user, course_run=course, source="race").outcome
+            ),
+            count=6,
+            held_reads=2,
+        )
+        assert errors == []
+        assert results == ["downloadable"] * 6
+        cert = GeneratedCertificate.objects.get(user=user, course=course)
+        assert CertificateHistory.objects.filter(certificate=cert, status_after="downloadable").count() == 1
 
 
 def test_a_retirement_during_a_course_wide_chunk_never_brings_the_name_back():

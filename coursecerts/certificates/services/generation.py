@@ -17,6 +17,7 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_delete_on_commit,
 )
 from coursecerts.certificates.web.cascade import published_version_for_course
+from coursecerts.common.upsert import upsert_retried, winner_locked
 from coursecerts.courses.models import CourseRun
 
 log = logging.getLogger(__name__)
@@ -102,18 +103,19 @@ def _snapshot(certificate: GeneratedCertificate | None) -> dict | None:
 
 
 def _lock_or_new(*, user, course_run: CourseRun) -> tuple[GeneratedCertificate, bool]:
-    """The learner's certificate row, locked; or a new row inserted now. Two callers at once end with one row:
-    the loser of the insert race reads the winner's row."""
+    """The learner's certificate row, locked; or a new row inserted now. Callers at once end with one row: the
+    loser of the insert race runs again, or locks the winner's row (coursecerts.common.upsert)."""
     certificate = selectors.certificate_get_for_update(user=user, course_run=course_run)
     if certificate is not None:
         return certificate, False
     try:
         with transaction.atomic():
             return GeneratedCertificate.objects.create(user=user, course=course_run), True
-    except IntegrityError:
-        return GeneratedCertificate.objects.select_for_update().get(user=user, course=course_run), False
+    except IntegrityError as error:
+        return winner_locked(GeneratedCertificate, {"user": user, "course": course_run}, error), False
 
 
+@upsert_retried
 @transaction.atomic
 def certificate_generate(
     *,
@@ -234,6 +236,7 @@ def certificate_mark_unverified(
     )
 
 
+@upsert_retried
 @transaction.atomic
 def certificate_generation_attempt(
     *,
