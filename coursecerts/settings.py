@@ -433,6 +433,7 @@ SPECTACULAR_SETTINGS = {
         "coursecerts.api.schema.add_path_examples",
         "coursecerts.api.schema.close_json_bodies",
         "coursecerts.api.schema.add_common_errors",
+        "coursecerts.api.schema.add_links",
     ],
     # Request bodies are documented as JSON (the import and the allowlist CSV declare their own types): the
     # form parsers DRF also accepts are not part of the API's contract.

@@ -6,6 +6,9 @@ from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.fields import CharField
+
+from coursecerts.common.validators import CONTROL_CHARACTERS, refuse_control_characters
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -53,6 +56,31 @@ def errors(*codes: int) -> dict:
     return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in codes}
 
 
+# The end of the text: `$` alone would also match before a final newline (in Python, which generates and checks
+# these patterns), and a newline is what the server refuses or strips.
+END = r"$(?!\n)"
+
+
+def text_pattern(field) -> str | None:
+    """The strings a text input takes, as a pattern: never NUL (DRF refuses it in every text); no control or
+    bidi characters where the field refuses them (coursecerts.common.validators); and at least one character
+    other than white space where blank is refused (DRF strips white space before checking)."""
+    if type(field) is not CharField:  # emails, URLs, dates, choices: their format says it
+        return None
+    refused = "\\u0000" + (_escaped(CONTROL_CHARACTERS.pattern[1:-1]) if _refuses_controls(field) else "")
+    if getattr(field, "allow_blank", False):
+        return f"^[^{refused}]*{END}"
+    return f"^[^{refused}]*[^{refused}\\s][^{refused}]*{END}"
+
+
+def _refuses_controls(field) -> bool:
+    return any(validator is refuse_control_characters for validator in field.validators)
+
+
+def _escaped(characters: str) -> str:
+    return "".join(c if c.isascii() and c.isprintable() else f"\\u{ord(c):04x}" for c in characters)
+
+
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "coursecerts.api.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
@@ -66,7 +94,22 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """Component names from the view: LearnerPutApi.InputSerializer becomes LearnerPutInput."""
+    """Component names from the view: LearnerPutApi.InputSerializer becomes LearnerPutInput. Text inputs say
+    which strings they take (text_pattern)."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        self._direction = direction
+        try:
+            return super()._map_basic_serializer(serializer, direction)
+        finally:
+            self._direction = None
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if getattr(self, "_direction", None) == "request" and schema.get("type") == "string":
+            pattern = text_pattern(field)
+            if pattern and "pattern" not in schema and "format" not in schema and "enum" not in schema:
+                schema["pattern"] = pattern
 
     def get_serializer_name(self, serializer, direction):
         name = super().get_serializer_name(serializer, direction)
@@ -87,13 +130,27 @@ PATH_EXAMPLES = {
 }
 
 
+# What a path parameter can be: a course run's key as coursecerts.common.keys parses it (opaque-keys' characters,
+# at most 255), a username as Django's validator takes it. Anything else names nothing (a 404, or a 400 where a
+# PUT would create it).
+_KEY_PART = r"[\w\-~.:]+"
+_SEGMENT = r"^[^/\x00]+$"  # what coursecerts.api.urls.SegmentConverter's regex becomes in the schema
+PATH_SCHEMAS = {
+    "course_key": {"pattern": rf"^course-v1:{_KEY_PART}\+{_KEY_PART}\+{_KEY_PART}{END}", "maxLength": 255},
+    "username": {"pattern": rf"^[\w.@+-]+{END}", "maxLength": 150},
+}
+
+
 def add_path_examples(result, generator, request, public):
-    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS.POSTPROCESSING_HOOKS)."""
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS.POSTPROCESSING_HOOKS): path parameters get an
+    example and, where the view gives none but the URL's <segment:> converter, the pattern of what they can be."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path" and parameter["name"] in PATH_EXAMPLES:
                     parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
+                if parameter.get("in") == "path" and parameter["schema"].get("pattern") in (None, _SEGMENT):
+                    parameter["schema"].update(PATH_SCHEMAS.get(parameter["name"], {}))
     return result
 
 
@@ -152,3 +209,67 @@ def _common_codes(operation: dict) -> list[int]:
     if operation.get("security") and {} not in operation["security"]:
         codes += [401, 403]
     return codes
+
+
+# OpenAPI links: which answer feeds which operation (a run's PUT gives the key its configuration, lists and
+# generation take; a generation's 202 gives the task to follow...). Clients can read the API's flows from them,
+# and schemathesis' stateful phase follows them (.ci/schemathesis).
+_RUN = {"course_key": "$response.body#/course_key"}
+_RUN_LEARNER = {**_RUN, "username": "$response.body#/username"}
+LINKS = {
+    "v1_courses_update": (
+        _RUN,
+        [
+            "v1_courses_certificate_configuration_update",
+            "v1_courses_certificates_retrieve",
+            "v1_courses_certificates_generate_create",
+            "v1_courses_certificates_regenerate_create",
+            "v1_courses_generation_history_retrieve",
+            "v1_courses_report_list",
+            "v1_courses_import_create",
+        ],
+    ),
+    "v1_learners_update": (
+        {"username": "$response.body#/username"},
+        ["v1_learners_id_verification_update", "v1_learners_retire_create", "certificates_v0_list"],
+    ),
+    "v1_courses_enrollments_update": (
+        _RUN_LEARNER,
+        [
+            "v1_courses_grades_update",
+            "v1_courses_allowlist_update",
+            "v1_courses_invalidations_update",
+            "v1_courses_roles_update",
+        ],
+    ),
+    "v1_courses_grades_update": (
+        _RUN_LEARNER,
+        ["v1_courses_invalidations_update", "v1_courses_allowlist_update"],
+    ),
+    "v1_courses_allowlist_update": (_RUN_LEARNER, ["v1_courses_allowlist_destroy"]),
+    "v1_courses_invalidations_update": (_RUN_LEARNER, ["v1_courses_invalidations_destroy"]),
+    "v1_courses_roles_update": (_RUN_LEARNER, ["v1_courses_roles_destroy"]),
+    "v1_courses_certificates_generate_create": ({"task_id": "$response.body#/id"}, ["v1_tasks_retrieve"]),
+    "v1_courses_certificates_regenerate_create": ({"task_id": "$response.body#/id"}, ["v1_tasks_retrieve"]),
+    "v1_courses_certificates_retrieve": (
+        {"verify_uuid": "$response.body#/results/0/verify_uuid"},
+        ["v1_certificates_retrieve", "v1_certificates_history_list", "v1_certificates_date_override_update"],
+    ),
+    "v1_certificates_date_override_update": (
+        {"verify_uuid": "$response.body#/verify_uuid"},
+        ["v1_certificates_date_override_destroy", "v1_certificates_history_list"],
+    ),
+}
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular postprocessing hook: LINKS on each success answer of their source operation."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            parameters, targets = LINKS.get(operation["operationId"], ({}, []))
+            for code, response in operation["responses"].items():
+                if code.startswith("2") and targets:
+                    response["links"] = {
+                        target: {"operationId": target, "parameters": parameters} for target in targets
+                    }
+    return result

@@ -108,3 +108,46 @@ def test_a_library_key_is_not_a_course_run(staff_api, physics, key):
     assert "not a course" in assert_error(response, 400, "invalid_input")["errors"]["course_key"][0]
     assert list(CourseRun.objects.values_list("id", flat=True)) == [physics.id]
     assert_error(staff_api.get(f"/api/v1/courses/{key}/certificates"), 404, "course_not_found")
+
+
+# --- v1 inputs mean what they say (StrictInputSerializer) ---------------------------------------------------
+
+
+def test_an_unknown_key_is_named_and_what_a_get_answered_may_be_sent_back(staff_api):
+    response = staff_api.put("/api/v1/learners/bob", {"nmae": "Bob"}, format="json")
+    assert assert_error(response, 400, "invalid_input")["errors"] == {"nmae": ["Unknown field."]}
+    assert not get_user_model().objects.filter(username="bob").exists()
+    echoed = staff_api.put("/api/v1/learners/bob", {"username": "bob", "name": "Bob"}, format="json")
+    assert echoed.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "url, body, named",
+    [
+        ("/api/v1/learners/bob", {"name": 12, "is_active": "true"}, {"name", "is_active"}),
+        (f"/api/v1/courses/{COURSE_KEY}/grades/alice", {"percent": "0.5", "passed": True}, {"percent"}),
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_named_not_coerced(staff_api, alice, url, body, named):
+    assert set(assert_error(staff_api.put(url, body, format="json"), 400, "invalid_input")["errors"]) == named
+    assert not get_user_model().objects.filter(username="bob").exists()
+
+
+def test_list_items_have_their_json_type_too(staff_api, physics):
+    url = f"/api/v1/courses/{COURSE_KEY}/certificates/generate"
+    response = staff_api.post(url, {"scope": "learners", "usernames": [0]}, format="json")
+    assert "usernames" in assert_error(response, 400, "invalid_input")["errors"]
+
+
+def test_text_is_checked_as_sent_before_white_space_is_stripped(staff_api):
+    long = staff_api.put("/api/v1/learners/bob", {"name": "Bob" + " " * 300}, format="json")
+    assert "no more than 255" in assert_error(long, 400, "invalid_input")["errors"]["name"][0]
+    tab = staff_api.put("/api/v1/learners/bob", {"name": "\tBob"}, format="json")
+    assert "name" in assert_error(tab, 400, "invalid_input")["errors"]
+    assert not get_user_model().objects.filter(username="bob").exists()
+
+
+@pytest.mark.parametrize("query", ["page_size=0", "page_size=1001", "page_size=null", "username=", "status="])
+def test_a_bad_or_empty_query_parameter_is_a_400_naming_it(staff_api, physics, query):
+    response = staff_api.get(f"/api/v1/courses/{COURSE_KEY}/certificates?{query}")
+    assert query.split("=")[0] in assert_error(response, 400, "invalid_input")["errors"]
