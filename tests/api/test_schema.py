@@ -84,3 +84,16 @@ def test_json_request_bodies_are_closed(client):
                     "multipart/form-data" not in content
                     and "application/x-www-form-urlencoded" not in content
                 )
+
+
+def test_links_lead_from_an_answer_to_the_operations_it_feeds(client):
+    """The stateful phase of schemathesis (.ci/schemathesis) follows these; clients can read the flows."""
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    generate = schema["paths"]["/api/v1/courses/{course_key}/certificates/generate"]["post"]
+    task_link = generate["responses"]["202"]["links"]["v1_tasks_retrieve"]
+    assert task_link == {"operationId": "v1_tasks_retrieve", "parameters": {"task_id": "$response.body#/id"}}
+    operation_ids = {op["operationId"] for ops in schema["paths"].values() for op in ops.values()}
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for response in operation["responses"].values():
+                assert set(response.get("links", {})) <= operation_ids
