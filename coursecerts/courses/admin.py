@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -44,7 +45,7 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     course_key_search_fields = ("id",)
     search_help_text = "Course key (or part of it) or name."
     inlines = [CourseModeInline]
-    actions = ["generate_certificates", "generate_certificates_dry_run"]
+    actions = ["generate_certificates", "generate_certificates_dry_run", "generate_certificates_dry_run_csv"]
 
     @admin.action(description="Generate certificates (all learners without one)", permissions=["change"])
     def generate_certificates(self, request, queryset):
@@ -64,15 +65,49 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Dry run: who would get a certificate, and why not", permissions=["view"])
     def generate_certificates_dry_run(self, request, queryset):
         from coursecerts.certificates.eligibility import Reason
-        from coursecerts.certificates.services.course_generation import course_generation_dry_run
+        from coursecerts.certificates.services.course_generation import (
+            SCOPE_COUNTS,
+            course_generation_dry_run,
+        )
 
         for run in queryset:
             summary = course_generation_dry_run(course_run=run, scope="all")
-            outcomes = ", ".join(f"{name} {count}" for name, count in summary["outcomes"].items())
-            reasons = ", ".join(
-                f"{Reason(name).label}: {count}" for name, count in summary["reasons"].items()
+            counted = SCOPE_COUNTS["all"]
+            self.message_user(
+                request, f"Dry run of {run.id}: {summary['total']} {counted}; nothing was written."
             )
-            self.message_user(request, f"{run.id}: {summary['total']} learners: {outcomes}. {reasons}")
+            outcomes = ", ".join(f"{name}: {count}" for name, count in _by_count(summary["outcomes"]))
+            self.message_user(request, f"Outcomes for {run.id}: {outcomes or 'none'}.")
+            if summary["reasons"]:
+                reasons = "; ".join(
+                    f"{Reason(name).label}: {count}" for name, count in _by_count(summary["reasons"])
+                )
+                self.message_user(request, f"No new certificate in {run.id}, by reason: {reasons}.")
+
+    @admin.action(
+        description="Dry run as CSV: who would get what, one line per learner", permissions=["view"]
+    )
+    def generate_certificates_dry_run_csv(self, request, queryset):
+        """The dry run's lines (as generate_course_certificates --dry-run --output writes them) of the selected
+        runs, as a CSV download."""
+        import dataclasses
+
+        from coursecerts.certificates.services.course_generation import (
+            LearnerOutcome,
+            course_generation_dry_run,
+        )
+        from coursecerts.common.csv_export import SafeWriter
+
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="certificate-dry-run.csv"'
+        writer = SafeWriter(response)
+        writer.writerow(["course_id", *(f.name for f in dataclasses.fields(LearnerOutcome))])
+        for run in queryset:
+            course_generation_dry_run(
+                course_run=run, scope="all",
+                each=lambda line, run=run: writer.writerow([str(run.id), *dataclasses.astuple(line)]),
+            )  # fmt: skip
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         return ("id", "certificate_previews", "certificates_by_status") if obj else ()
@@ -150,3 +185,7 @@ class CourseAccessRoleAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for access in queryset:
             self.delete_model(request, access)
+
+
+def _by_count(counts: dict) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: -item[1])

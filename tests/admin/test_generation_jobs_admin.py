@@ -36,8 +36,27 @@ def test_dry_run_action_reports_and_writes_nothing(admin_client, course):
     learner_in_course(course)
     learner_in_course(course, mode="audit")
     response = act(admin_client, course, "generate_certificates_dry_run")
-    assert "2 learners: downloadable 1, no_certificate 1" in response.text
-    assert "Enrollment mode does not lead to a certificate: 1" in response.text
+    assert f"Dry run of {course.id}: 2 enrolled learners without a certificate; nothing was written." in (
+        response.text
+    )
+    assert f"Outcomes for {course.id}: downloadable: 1, no_certificate: 1." in response.text
+    assert "by reason: Enrollment mode does not lead to a certificate: 1." in response.text
+    assert not GeneratedCertificate.objects.exists() and not CertificateGenerationJob.objects.exists()
+
+
+def test_dry_run_csv_action_downloads_who_would_get_what(admin_client, course):
+    import csv
+    import io
+
+    learner_in_course(course, username="passer")
+    learner_in_course(course, username="=auditor", mode="audit")
+    response = act(admin_client, course, "generate_certificates_dry_run_csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["course_id"], r["username"], r["outcome"], r["reason"]) for r in rows] == [
+        (str(course.id), "passer", "downloadable", "eligible"),
+        (str(course.id), "'=auditor", "no_certificate", "mode_ineligible"),
+    ]
     assert not GeneratedCertificate.objects.exists() and not CertificateGenerationJob.objects.exists()
 
 

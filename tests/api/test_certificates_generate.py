@@ -69,7 +69,16 @@ def test_generate_for_named_learners(instructor_api, learners, captured_on_commi
     assert not GeneratedCertificate.objects.exists()
 
 
+def test_usernames_without_a_scope_mean_those_learners(instructor_api, learners, captured_on_commit):
+    with captured_on_commit(execute=True):
+        response = instructor_api.post(GENERATE, {"usernames": ["fail1"]}, format="json")
+    assert response.status_code == 202 and response.json()["total"] == 1
+    assert not GeneratedCertificate.objects.exists()  # pass1 passes, but was not named
+
+
 @pytest.mark.parametrize("body, field", [
+    ({"scope": "all", "usernames": ["pass1"]}, "usernames"),
+    ({"scope": "allowlist", "usernames": ["pass1"]}, "usernames"),
     ({"scope": "everyone"}, "scope"),
     ({"scope": "learners"}, "usernames"),
     ({"scope": "learners", "usernames": []}, "usernames"),

@@ -41,7 +41,7 @@ def learners(course):
 
 def test_it_generates_the_course_with_a_progress_bar_and_a_summary(course, learners):
     out, err = run(str(course.id))
-    assert "2 learners in 1 chunks" in out and "succeeded: 2/2 learners decided." in out
+    assert "2 learners in 1 chunk." in out and "succeeded: 2/2 learners decided." in out
     assert "downloadable" in out and "Grade below the passing mark" in out
     assert "Generating" in err and "100%" in err
     assert GeneratedCertificate.objects.get().user.username == "p1"
@@ -66,6 +66,8 @@ def test_regenerate_by_status(course, learners):
     (["{course}", "--scope", "learners"], "Name at least one learner"),
     (["{course}", "--scope", "learners", "--usernames", "ghost"], "Unknown learners: ghost"),
     (["{course}", "--statuses", "notpassing", "--scope", "all"], "either --statuses"),
+    (["{course}", "--statuses", "notpassing", "--usernames", "p1"], "either --statuses"),
+    (["{course}", "--scope", "all", "--usernames", "p1"], "--usernames narrows a run only with --scope learners"),
 ])  # fmt: skip
 def test_bad_input_is_a_clear_error_and_changes_nothing(course, learners, args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
@@ -73,9 +75,33 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(course, learners, args, 
     assert not GeneratedCertificate.objects.exists() and not CertificateGenerationJob.objects.exists()
 
 
-def test_an_unknown_status_is_refused_by_the_parser(course):
-    with pytest.raises(CommandError, match="invalid choice"):
-        run(str(course.id), "--statuses", "unavailable")
+def test_an_unknown_status_is_refused_naming_the_values_to_type(course):
+    with pytest.raises(CommandError, match="invalid choice") as refused:
+        run(str(course.id), "--statuses", "bogus")
+    assert "'downloadable'" in str(refused.value) and "CertificateStatuses" not in str(refused.value)
+
+
+def test_the_help_lists_the_statuses_one_may_regenerate(course):
+    from coursecerts.certificates.management.commands.generate_course_certificates import Command
+
+    help_text = Command().create_parser("coursecerts", "generate_course_certificates").format_help()
+    assert "downloadable, error, notpassing, audit_passing, audit_notpassing" in " ".join(help_text.split())
+
+
+def test_usernames_alone_mean_those_learners_and_never_the_whole_course(course, learners):
+    out, _ = run(str(course.id), "--usernames", "f1", "--dry-run")
+    assert "1 named learners; nothing was written" in out
+    out, _ = run(str(course.id), "--usernames", "f1")
+    assert "1 learners in 1 chunk." in out
+    assert not GeneratedCertificate.objects.exists()  # p1 passes, but was not named
+
+
+def test_a_dry_run_says_what_its_count_counts_and_why_learners_get_nothing_new(course, learners):
+    GeneratedCertificateFactory(user=learners[0], course=course, status="downloadable")
+    out, _ = run(str(course.id), "--statuses", "downloadable", "--dry-run")
+    assert "1 learners whose certificate has one of the statuses; nothing was written." in out
+    assert "Learners this run gives no new certificate, by reason:" in out
+    assert "Learners without a downloadable certificate" not in out
 
 
 def test_a_failing_chunk_stops_the_command_with_its_error_and_running_it_again_resumes(

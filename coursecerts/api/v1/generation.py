@@ -125,8 +125,20 @@ class CertificatesGenerateApi(APIView):
         learners = serializers.BooleanField(**_LEARNERS_FIELD)
 
         def validate(self, data):
+            """Naming learners means those learners: usernames without a scope are scope 'learners', and
+            usernames with another scope are refused (never silently ignored)."""
+            if data.get("usernames") and "scope" not in self.initial_data:
+                data["scope"] = GenerationScopes.LEARNERS
             if data["scope"] == GenerationScopes.LEARNERS and not data.get("usernames"):
                 raise serializers.ValidationError({"usernames": ["Required with scope 'learners'."]})
+            if data.get("usernames") and data["scope"] != GenerationScopes.LEARNERS:
+                raise serializers.ValidationError(
+                    {
+                        "usernames": [
+                            f"Usernames narrow a run only with scope 'learners', not {data['scope']!r}."
+                        ]
+                    }
+                )
             return data
 
     @extend_schema(

@@ -83,6 +83,16 @@ _CERTIFICATE_FIELDS = [
 ]  # fmt: skip
 
 
+# What a run's learner count counts, by scope (said with the count, so it is not read as "enrolled learners").
+SCOPE_COUNTS = {
+    GenerationScopes.ALL: "enrolled learners without a certificate",
+    GenerationScopes.ALLOWLIST: "allowlisted learners",
+    GenerationScopes.ALLOWLIST_NOT_GENERATED: "allowlisted learners without a passing certificate",
+    GenerationScopes.LEARNERS: "named learners",
+    GenerationScopes.STATUSES: "learners whose certificate has one of the statuses",
+}
+
+
 class GenerationRequestError(ApplicationError):
     pass
 
@@ -125,6 +135,10 @@ def validate_request(*, scope: str, usernames=None, statuses=None) -> None:
             )
     if scope == GenerationScopes.LEARNERS and not usernames:
         raise GenerationRequestError("Name at least one learner (usernames) for scope 'learners'.")
+    if usernames and scope != GenerationScopes.LEARNERS:
+        raise GenerationRequestError(
+            f"Usernames narrow a run only with scope 'learners'; scope {scope!r} would cover other learners too."
+        )
 
 
 def candidate_user_ids(*, course_run: CourseRun, scope: str, usernames=None, statuses=None) -> list[int]:

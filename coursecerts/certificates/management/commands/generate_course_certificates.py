@@ -27,9 +27,11 @@ from tqdm import tqdm
 
 from coursecerts.certificates.eligibility import Reason
 from coursecerts.certificates.management.course_run import course_run_from_argument
+from coursecerts.certificates.management.progress import progress_bar
 from coursecerts.certificates.models import GenerationScopes, JobStates
 from coursecerts.certificates.services.course_generation import (
     REGENERATION_STATUSES,
+    SCOPE_COUNTS,
     GenerationRequestError,
     LearnerOutcome,
     chunk_give_up,
@@ -45,6 +47,27 @@ from coursecerts.common.csv_export import SafeWriter
 POLL_SECONDS = 0.5
 
 
+def _scope(options) -> str:
+    """The run's scope: --statuses means regeneration; --usernames alone means those learners (naming learners
+    never widens to the whole course); either with a conflicting option is refused."""
+    if options["statuses"] and (options["scope"] or options["usernames"]):
+        raise CommandError("Use either --statuses (regeneration) or --scope/--usernames, not both")
+    if options["statuses"]:
+        return GenerationScopes.STATUSES
+    if options["usernames"] and options["scope"] not in (None, GenerationScopes.LEARNERS):
+        raise CommandError(
+            f"--usernames narrows a run only with --scope learners; --scope {options['scope']} would cover "
+            "other learners too"
+        )
+    if options["usernames"]:
+        return GenerationScopes.LEARNERS
+    return options["scope"] or GenerationScopes.ALL
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class Command(BaseCommand):
     help = "Generate the certificates of every learner of a course run (or regenerate by status), in chunks."
 
@@ -54,14 +77,18 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="write nothing; say who would get what, and why"
         )
         parser.add_argument(
-            "--statuses", nargs="+", metavar="STATUS", choices=REGENERATION_STATUSES,
-            help="regenerate learners whose certificate has one of these statuses",
+            "--statuses", nargs="+", metavar="STATUS", choices=[str(s) for s in REGENERATION_STATUSES],
+            help="regenerate learners whose certificate has one of these statuses: "
+            + ", ".join(REGENERATION_STATUSES),
         )  # fmt: skip
         parser.add_argument(
             "--scope", choices=[s for s in GenerationScopes.values if s != GenerationScopes.STATUSES],
             help="who to generate for (default: all enrolled learners without a certificate)",
         )  # fmt: skip
-        parser.add_argument("--usernames", nargs="+", metavar="USERNAME", help="with --scope learners")
+        parser.add_argument(
+            "--usernames", nargs="+", metavar="USERNAME",
+            help="only these learners (implies --scope learners; refused with another scope or --statuses)",
+        )  # fmt: skip
         parser.add_argument(
             "--output", metavar="FILE.csv",
             help="with --dry-run: write one line per learner (username, certificate_status, outcome, reason, "
@@ -75,11 +102,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> str:
         run = course_run_from_argument(options["course_key"])
-        if options["statuses"] and options["scope"]:
-            raise CommandError("Use either --statuses (regeneration) or --scope, not both")
         if options["output"] and not options["dry_run"]:
             raise CommandError("--output writes a dry run's report: add --dry-run")
-        scope = GenerationScopes.STATUSES if options["statuses"] else options["scope"] or GenerationScopes.ALL
+        scope = _scope(options)
         request = {"scope": scope, "usernames": options["usernames"], "statuses": options["statuses"]}
         try:
             if options["dry_run"]:
@@ -93,7 +118,9 @@ class Command(BaseCommand):
             summary = course_generation_dry_run(course_run=run, **request)
         else:
             summary = self._dry_run_report(run, request, output)
-        self.stdout.write(f"[DRY RUN] {run.id}: {summary['total']} learners; nothing was written.")
+        self.stdout.write(
+            f"[DRY RUN] {run.id}: {summary['total']} {SCOPE_COUNTS[request['scope']]}; nothing was written."
+        )
         self._print_tally(summary)
         if output is not None:
             self.stdout.write(f"One line per learner in {output}")
@@ -121,7 +148,7 @@ class Command(BaseCommand):
         job, created = course_generation_start(course_run=run, dispatch=not eager, **request)
         verb = "Started" if created else "Resuming the unfinished run"
         self.stdout.write(
-            f"{verb} {job.pk} for {run.id}: {job.total} learners in {job.chunks.count()} chunks."
+            f"{verb} {job.pk} for {run.id}: {job.total} learners in {_plural(job.chunks.count(), 'chunk')}."
         )
         if eager:
             self._run_here(job, wait=wait)
@@ -178,7 +205,7 @@ class Command(BaseCommand):
                 time.sleep(POLL_SECONDS)
 
     def _progress(self, job) -> tqdm:
-        return tqdm(total=job.total, initial=job.done, unit="learner", desc="Generating", file=self.stderr)
+        return progress_bar(self.stderr, total=job.total, initial=job.done, unit="learner", desc="Generating")
 
     def _finished(self, job, bar) -> bool:
         summary = job_summary(job)
@@ -190,6 +217,6 @@ class Command(BaseCommand):
         for outcome, count in sorted(tally["outcomes"].items(), key=lambda item: -item[1]):
             self.stdout.write(f"  {outcome:<28}{count:>8}")
         if tally["reasons"]:
-            self.stdout.write("Learners without a downloadable certificate, by reason:")
+            self.stdout.write("Learners this run gives no new certificate, by reason:")
             for reason, count in sorted(tally["reasons"].items(), key=lambda item: -item[1]):
                 self.stdout.write(f"  {Reason(reason).label:<48}{count:>8}")
