@@ -249,8 +249,17 @@ LINKS = {
     "v1_courses_allowlist_update": (_RUN_LEARNER, ["v1_courses_allowlist_destroy"]),
     "v1_courses_invalidations_update": (_RUN_LEARNER, ["v1_courses_invalidations_destroy"]),
     "v1_courses_roles_update": (_RUN_LEARNER, ["v1_courses_roles_destroy"]),
-    "v1_courses_certificates_generate_create": ({"task_id": "$response.body#/id"}, ["v1_tasks_retrieve"]),
-    "v1_courses_certificates_regenerate_create": ({"task_id": "$response.body#/id"}, ["v1_tasks_retrieve"]),
+    # Only the 202 of a started run has a task (a dry run's 200 has none).
+    "v1_courses_certificates_generate_create": (
+        {"task_id": "$response.body#/id"},
+        ["v1_tasks_retrieve"],
+        "202",
+    ),
+    "v1_courses_certificates_regenerate_create": (
+        {"task_id": "$response.body#/id"},
+        ["v1_tasks_retrieve"],
+        "202",
+    ),
     "v1_courses_certificates_retrieve": (
         {"verify_uuid": "$response.body#/results/0/verify_uuid"},
         ["v1_certificates_retrieve", "v1_certificates_history_list", "v1_certificates_date_override_update"],
@@ -263,12 +272,13 @@ LINKS = {
 
 
 def add_links(result, generator, request, public):
-    """drf-spectacular postprocessing hook: LINKS on each success answer of their source operation."""
+    """drf-spectacular postprocessing hook: LINKS on each success answer of their source operation (or on the
+    one answer named)."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
-            parameters, targets = LINKS.get(operation["operationId"], ({}, []))
+            parameters, targets, *codes = LINKS.get(operation["operationId"], ({}, []))
             for code, response in operation["responses"].items():
-                if code.startswith("2") and targets:
+                if targets and (code in codes if codes else code.startswith("2")):
                     response["links"] = {
                         target: {"operationId": target, "parameters": parameters} for target in targets
                     }
