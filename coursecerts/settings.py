@@ -319,8 +319,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"purge": True},
     },
 }
-CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "%B %d, %Y")
-PLATFORM_NAME = env_str("PLATFORM_NAME", "coursecerts")
+# A CLDR date format by name (short, medium, long, full) or pattern, in each language's conventions; a strftime
+# format (with %) is the same for every language (web/dates.py, README "Web certificates").
+CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "long")
+PLATFORM_NAME = env_str("PLATFORM_NAME", "")  # empty: no platform name on certificates (README)
 # --- web certificates and their PDFs (ADRs 0005, 0006) --------------------------------------------------------
 # The languages the certificate page is translated into; a visitor's language outside them falls back.
 CERTIFICATE_LANGUAGES = env_list("CERTIFICATE_LANGUAGES", ["en", "ar"])

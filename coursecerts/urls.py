@@ -2,10 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from coursecerts.certificates.web.views import landing
+
 admin.site.site_header = "coursecerts administration"
 admin.site.site_title = "coursecerts"
 
 urlpatterns = [
+    path("", landing, name="landing"),
     path("admin/", admin.site.urls),
     path("", include("coursecerts.api.urls")),
     path("certificates/", include("coursecerts.certificates.web.urls")),

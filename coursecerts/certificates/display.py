@@ -1,7 +1,9 @@
-"""Display rules: whether a certificate can be seen yet, and which date it shows (reference 3.2, 3.3)."""
+"""Display rules: whether a certificate can be seen yet, which date it shows (reference 3.2, 3.3), and which of
+its titles is the certificate's and which the course's."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -68,3 +70,41 @@ def display_date_for_certificate(
 
 def _issue_date(certificate) -> datetime | None:
     return certificate.issued_date or certificate.modified_date
+
+
+# --- Which title is the certificate's and which the course's (README "Web certificates") ---------------------
+
+# A configuration title with one of these words names a certificate ("Certificate of Achievement in Data
+# Science"), not a course: the words of the languages certificates are translated into, and their neighbours.
+_NAMES_A_CERTIFICATE = re.compile(
+    r"\b(certificate|certificat|certificado|certificato|zertifikat)\b|شهادة", re.I
+)
+
+
+def names_a_certificate(title: str) -> bool:
+    return bool(title) and _NAMES_A_CERTIFICATE.search(title) is not None
+
+
+def printed_course_title(course_run: CourseRun) -> str:
+    """The course title a certificate of the run prints, snapshotted at issue: the configuration's title (Open
+    edX's course-title override), unless that title names a certificate; then the course's own name, and the
+    configuration's title is the certificate's heading (certificate_titles)."""
+    title = _configuration_title(course_run)
+    return title if title and not names_a_certificate(title) else course_run.display_name
+
+
+def certificate_titles(course_run: CourseRun, stored_course_title: str = "") -> tuple[str, str]:
+    """(heading, course title) a certificate prints, so that no sentence says "Certificate" twice: the heading
+    is the configuration's title when it names a certificate, else '' (the mode's title, web.configuration).
+    A course title stored before this rule that names a certificate is the heading, and the course's own name
+    is printed (tests/web/test_titles.py)."""
+    stored = stored_course_title or printed_course_title(course_run)
+    if names_a_certificate(stored):
+        return stored, course_run.display_name
+    title = _configuration_title(course_run)
+    return (title if names_a_certificate(title) else ""), stored
+
+
+def _configuration_title(course_run: CourseRun) -> str:
+    configuration = getattr(course_run, "certificate_configuration", None)
+    return configuration.title if configuration is not None else ""

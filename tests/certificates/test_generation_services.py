@@ -54,10 +54,17 @@ class TestGenerate:
         assert cert.issued_date is not None
 
     def test_it_prefers_the_certificate_configuration_title(self, course):
+        CertificateConfigurationFactory(course=course, title="Data Science: Statistics and Python")
+        user = learner_in_course(course)
+        cert = certificate_generate(user=user, course_run=course, mode="verified", source="test")
+        assert cert.course_title == "Data Science: Statistics and Python"
+
+    def test_a_configuration_title_that_names_a_certificate_is_not_the_course_title(self, course):
+        """It is the certificate's heading (tests/web/test_titles.py); the course's name is the course title."""
         CertificateConfigurationFactory(course=course, title="Certificate in Data Science")
         user = learner_in_course(course)
         cert = certificate_generate(user=user, course_run=course, mode="verified", source="test")
-        assert cert.course_title == "Certificate in Data Science"
+        assert cert.course_title == course.display_name
 
     def test_it_prints_the_verified_name_when_the_learner_chose_it(self, course):
         user = learner_in_course(course)

@@ -50,7 +50,7 @@ def test_a_date_override_is_seen_at_once(client, certificate):
         reason="x",
         overridden_by=UserFactory(username="prof"),
     )
-    assert b"Issued January 02, 2026" in visit(client, certificate).content
+    assert b"Issued January 2, 2026" in visit(client, certificate).content
 
 
 def test_signatory_organisation_and_configuration_changes_are_seen_at_once(client, course_run, certificate):

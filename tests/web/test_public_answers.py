@@ -58,7 +58,8 @@ def test_the_page_the_pdf_and_the_verification_api_agree(
     today = timezone.now().date()
     if dated:
         assert body["withdrawn_on"] == today.isoformat()
-        assert today.strftime("%B %d, %Y") in page.text and today.strftime("%B %d, %Y") in pdf.text
+        printed = f"{today:%B} {today.day}, {today.year}"
+        assert printed in page.text and printed in pdf.text
     for response in (page, pdf, api):
         assert "Jane" not in response.content.decode()
 
@@ -67,7 +68,8 @@ def test_the_page_says_only_that_the_certificate_was_withdrawn_and_when(client, 
     invalidate(certificate)
     page = client.get(f"/certificates/{certificate.verify_uuid}")
     assert "This certificate is no longer valid" in page.text
-    assert f"It was withdrawn on {timezone.now().strftime('%B %d, %Y')}." in page.text
+    today = timezone.now()
+    assert f"It was withdrawn on {today:%B} {today.day}, {today.year}." in page.text
     assert "Data Science 101" not in page.text and "Jane Doe" not in page.text
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coursecerts.certificates import eligibility, selectors
+from coursecerts.certificates.display import printed_course_title
 from coursecerts.certificates.eligibility import Action, Decision, Policy
 from coursecerts.certificates.events import certificate_changed_on_commit
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
@@ -165,8 +166,8 @@ def certificate_generate(
 
 
 def course_title(course_run: CourseRun) -> str:
-    configuration = getattr(course_run, "certificate_configuration", None)
-    return (configuration.title if configuration and configuration.title else "") or course_run.display_name
+    """The course title snapshotted at issue (display.printed_course_title)."""
+    return printed_course_title(course_run)
 
 
 def _revoke(

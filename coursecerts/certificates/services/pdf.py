@@ -29,7 +29,7 @@ from coursecerts.common.validators import without_control_characters
 log = logging.getLogger(__name__)
 
 PDF_FOLDER = "certificates/pdf"
-DESIGN_VERSION = "1"  # bump when the built-in design changes, so stored PDFs are drawn anew
+DESIGN_VERSION = "2"  # bump when the built-in design changes, so stored PDFs are drawn anew
 
 
 def pdf_storage():

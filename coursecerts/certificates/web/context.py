@@ -47,6 +47,7 @@ class CertificateRenderContext:
     language: str = "en"
     direction: str = "ltr"
     is_preview: bool = False
+    status: str = ""  # the public state of an issued certificate's page ("valid"), for its validity block
     template_version_id: int | None = None
     extra: dict = field(default_factory=dict)  # the web-view configuration's keys (logo_src, company_*...)
 
@@ -56,13 +57,29 @@ class CertificateRenderContext:
         return mark_safe(self.qr_svg)  # noqa: S308
 
     @property
+    def full_title(self) -> str:
+        """The certificate's title with its course, each said once: "Verified Certificate of Achievement: Data
+        Science 101", or the title alone when it names the course already (LinkedIn, the PDF's title)."""
+        if self.course_title.casefold() in self.certificate_title.casefold():
+            return self.certificate_title
+        return f"{self.certificate_title}: {self.course_title}"
+
+    @property
     def issue_year(self) -> int | None:
         return self.issued_date.year if self.issued_date else None
 
     def fingerprint(self) -> dict:
         """What a rendered PDF depends on; its hash names the stored file, so any change renders anew."""
         data = asdict(self)
-        for key in ("qr_svg", "pdf_url", "linkedin_url", "organization_logo_url", "extra", "is_preview"):
+        for key in (
+            "qr_svg",
+            "pdf_url",
+            "linkedin_url",
+            "organization_logo_url",
+            "extra",
+            "is_preview",
+            "status",
+        ):
             data.pop(key)
         data["issued_date"] = self.issued_date.isoformat() if self.issued_date else None
         return data

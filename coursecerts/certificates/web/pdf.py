@@ -98,7 +98,7 @@ def _typst_data(context: CertificateRenderContext) -> tuple[str, dict]:
         "unit_mm": round(PAPER_WIDTH_MM[paper] * 0.0155, 3),
         "lang": context.language,
         "dir": context.direction,
-        "document_title": f"{context.certificate_title}: {context.course_title}",
+        "document_title": context.full_title,
         "organization_name": context.organization_name,
         "platform_name": context.platform_name,
         "certificate_title": context.certificate_title,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coursecerts.certificates.display import display_date_for_certificate
+from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
 from coursecerts.certificates.models import (
     CertificateConfiguration,
     CertificateTemplateAsset,
@@ -123,21 +123,29 @@ def _available_date(course_run: CourseRun) -> datetime | None:
 
 
 def certificate_render_context(
-    certificate: GeneratedCertificate, *, language: str, now: datetime | None = None
+    certificate: GeneratedCertificate,
+    *,
+    language: str,
+    now: datetime | None = None,
+    public_state: PublicState | None = None,
 ) -> CertificateRenderContext:
-    """The page of an issued certificate: its stored snapshots (name, title, mode), never current values."""
+    """The page of an issued certificate: its stored snapshots (name, title, mode), never current values; with
+    the certificate's `public_state` (certificate_page_get), the page says it, e.g. valid."""
     course_run = certificate.course
     configuration = getattr(course_run, "certificate_configuration", None)
+    heading, course_title = certificate_titles(course_run, certificate.course_title)
     return _context(
         course_run=course_run,
         configuration=configuration,
         learner_name=certificate.name,
-        course_title=certificate.course_title or _course_title(course_run, configuration),
+        heading=heading,
+        course_title=course_title,
         mode=certificate.mode,
         issued_date=display_date_for_certificate(certificate, course_run, now),
         verify_uuid=certificate.verify_uuid,
         language=language,
         template_version_id=certificate.template_version_id,
+        status=public_state.value if public_state is not None else "",
     )
 
 
@@ -148,11 +156,13 @@ def preview_render_context(
     configuration = getattr(course_run, "certificate_configuration", None)
     with translation.override(language):
         sample_name = _("Sample Learner")
+    heading, course_title = certificate_titles(course_run)
     return _context(
         course_run=course_run,
         configuration=configuration,
         learner_name=sample_name,
-        course_title=_course_title(course_run, configuration),
+        heading=heading,
+        course_title=course_title,
         mode=mode,
         issued_date=_preview_date(course_run),
         verify_uuid=SAMPLE_VERIFY_UUID,
@@ -170,22 +180,21 @@ def _preview_date(course_run: CourseRun) -> datetime:
     return timezone.now()
 
 
-def _course_title(course_run: CourseRun, configuration) -> str:
-    return (configuration.title if configuration and configuration.title else "") or course_run.display_name
-
-
-def _context(*, course_run, configuration, mode, verify_uuid, language, **values) -> CertificateRenderContext:
+def _context(
+    *, course_run, configuration, mode, heading, verify_uuid, language, **values
+) -> CertificateRenderContext:
     with translation.override(language):
         configured = getattr(course_run, "web_view_configured", None)
         config = {key: str(value) for key, value in web_view_config(mode, configured=configured).items()}
         direction = "rtl" if translation.get_language_bidi() else "ltr"
+    mode_title = config.pop("certificate_title")  # the heading, unless the run's configuration names one
     organization = course_run.organization
     verify_url = f"{settings.SITE_URL}{reverse('certificates:page', args=[verify_uuid])}"
     context = CertificateRenderContext(
         course_key=str(course_run.id),
         course_number=course_run.id.course,
         mode=mode,
-        certificate_title=config.pop("certificate_title"),
+        certificate_title=heading or mode_title,
         certificate_type=config.pop("certificate_type"),
         platform_name=config.pop("platform_name"),
         organization_name=organization.name,
@@ -231,7 +240,7 @@ def linkedin_add_to_profile_url(context: CertificateRenderContext) -> str:
     month, the certificate's URL (marked as coming from LinkedIn) and its id."""
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": f"{context.certificate_title}: {context.course_title}",
+        "name": context.full_title,
         "organizationName": context.organization_name,
         "certUrl": f"{context.verify_url}?utm_source=linkedin",
         "certId": context.certificate_id,

@@ -14,4 +14,11 @@ urlpatterns = [
     re_path(r"^(?P<verify_uuid>[0-9a-f]{32})$", views.certificate_page, name="page"),
     re_path(r"^(?P<verify_uuid>[0-9a-f]{32})/pdf$", views.certificate_pdf, name="pdf"),
     re_path(r"^(?P<verify_uuid>[0-9a-f]{32})\.pdf$", views.certificate_pdf, name="pdf_file"),
+    re_path(r"^$", views.certificate_lookup, name="lookup"),
+    # Last: a certificate URL as typed (upper case, dashes, a trailing slash) is redirected to its canonical
+    # URL; any other URL here is the styled 404 page, not Django's bare one.
+    re_path(
+        r"^(?P<given>[^/]+?)(?P<suffix>/pdf|\.pdf)?/*$", views.certificate_url_normalise, name="normalise"
+    ),
+    re_path(r"^(?P<path>.*)$", views.certificate_url_not_found),
 ]

@@ -5,8 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,6 +22,7 @@ from django.views.static import serve
 from coursecerts.certificates.selectors import GONE_STATES
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
 from coursecerts.certificates.web import page_cache, selectors
+from coursecerts.certificates.web.certificate_ids import canonical_certificate_id
 from coursecerts.certificates.web.csp import allow_operator_template_styles
 from coursecerts.certificates.web.dates import certificate_date
 from coursecerts.certificates.web.events import track_evidence_visited
@@ -61,6 +69,59 @@ def _language_for_messages(request) -> str:
 
 
 @require_GET
+def landing(request) -> HttpResponse:
+    """`/`: what the service is, a form to verify a certificate by its id, and the links for staff."""
+    with translation.override(_language_for_messages(request)):
+        return _landing(request)
+
+
+def _landing(request, *, given: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "platform_name": settings.PLATFORM_NAME,
+        "given": given,
+        "error": bool(given),
+        "admin_url": reverse("admin:index"),
+        "api_docs_url": reverse("api-docs"),
+    }
+    return render(request, "certificates/web/landing.html", context, status=status)
+
+
+@require_GET
+def certificate_lookup(request) -> HttpResponse:
+    """`/certificates/?id=<id or URL>`, the landing page's form: to the certificate's page, whatever the case,
+    dashes or braces of the id, or a pasted URL of the page or its PDF; anything else is the form again, saying
+    what was wrong (400)."""
+    given = request.GET.get("id", "").strip()
+    verify_uuid = canonical_certificate_id(given)
+    if verify_uuid is not None:
+        return redirect("certificates:page", verify_uuid)
+    if not given:
+        return redirect("landing")
+    with translation.override(_language_for_messages(request)):
+        return _landing(request, given=given, status=400)
+
+
+_CANONICAL_VIEWS = {None: "certificates:page", "/pdf": "certificates:pdf", ".pdf": "certificates:pdf_file"}
+
+
+@require_GET
+def certificate_url_normalise(request, given: str, suffix: str | None = None) -> HttpResponse:
+    """A certificate URL as people type it (upper case, dashes, a trailing slash): 301 to the canonical URL,
+    query string kept; a URL with no certificate id in it is the styled 404 page."""
+    verify_uuid = canonical_certificate_id(given)
+    if verify_uuid is None:
+        return _not_found(request)
+    url = reverse(_CANONICAL_VIEWS[suffix], args=[verify_uuid])
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def certificate_url_not_found(request, path: str = "") -> HttpResponse:
+    """Any other URL under /certificates/: the styled 404 page."""
+    return _not_found(request)
+
+
+@require_GET
 @rate_limited
 def certificate_page(request, verify_uuid: str) -> HttpResponse:
     """The public certificate page: anyone, no login (reference 4.1). Served from the page cache while what
@@ -82,7 +143,9 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
             return _gone(request, page)
         if page.kind is PageKind.NOT_YET:
             return _not_yet(request, page.available_date)
-        context = selectors.certificate_render_context(certificate, language=language, now=now)
+        context = selectors.certificate_render_context(
+            certificate, language=language, now=now, public_state=page.kind
+        )
         track_evidence_visited(request, certificate)
         html = render_certificate_html(context, certificate.template_version)
     page_cache.store(
@@ -186,7 +249,9 @@ def certificate_preview(request, course_key: str) -> HttpResponse:
     with translation.override(language):
         context = selectors.preview_render_context(course_run, mode=mode, language=language, version=version)
         html = render_certificate_html(context, version)
-    response = HttpResponse(html, headers={"Content-Language": language, "Cache-Control": "private, no-store"})
+    response = HttpResponse(
+        html, headers={"Content-Language": language, "Cache-Control": "private, no-store"}
+    )
     return response if version is None else allow_operator_template_styles(response)
 
 
