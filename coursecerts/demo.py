@@ -20,9 +20,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -63,6 +65,11 @@ LEGACY_PDF_URL = "https://s3.amazonaws.com/verify.example.org/downloads/{}/Certi
 LEGACY_URL_PREFIX = LEGACY_PDF_URL.split("{}")[0]
 BETA_TESTERS_PER_RUN = 3
 ALLOWLIST_PER_RUN = (2, 1)  # (failing, passing) learners put on the allowlist of each run
+
+# Sample images, so the demo's certificates look like real ones: drawn for the demo, committed as package data.
+ASSETS = Path(__file__).resolve().parent / "demo_assets"
+LOGO_FILE = "oli-logo.png"
+SIGNATURE_FILES = ("signature-1.png", "signature-2.png")
 
 ORGANIZATION = {
     "short_name": "OLI",
@@ -230,7 +237,8 @@ class LoadReport:
 def demo_load(*, learners: int = DEFAULT_LEARNERS) -> LoadReport:
     """Create whatever part of the demo is missing: organisation, runs with modes, certificate configurations
     and signatories, learners with profiles, enrollments, grades, ID verifications, beta testers, allowlist,
-    and the demo superuser. Existing rows are never changed."""
+    and the demo superuser. Existing rows are never changed, except that a missing logo or signature image is
+    given a sample one."""
     report = LoadReport()
     runs = _ensure_runs(report)
     specs = [learner_spec(number) for number in range(1, learners + 1)]
@@ -268,7 +276,14 @@ def _ensure_organization(report: LoadReport) -> Organization:
     if organization is None:
         organization = organization_upsert(**ORGANIZATION)
         report.created["organisations"] += 1
+    if not organization.logo:
+        organization.logo.save(LOGO_FILE, _asset(LOGO_FILE))
+        report.created["sample images"] += 1
     return organization
+
+
+def _asset(name: str) -> ContentFile:
+    return ContentFile((ASSETS / name).read_bytes())
 
 
 def _run_dates(spec: RunSpec) -> dict:
@@ -293,6 +308,7 @@ def _run_dates(spec: RunSpec) -> dict:
 
 def _ensure_certificate_configuration(run: CourseRun, spec: RunSpec, report: LoadReport) -> None:
     if CertificateConfiguration.objects.filter(course=run).exists():
+        _ensure_signature_images(run, report)
         return
     configuration = CertificateConfiguration.objects.create(
         course=run, title=spec.certificate_title, is_active=True
@@ -303,6 +319,17 @@ def _ensure_certificate_configuration(run: CourseRun, spec: RunSpec, report: Loa
         )
     report.created["certificate configurations"] += 1
     report.created["signatories"] += len(spec.signatories)
+    _ensure_signature_images(run, report)
+
+
+def _ensure_signature_images(run: CourseRun, report: LoadReport) -> None:
+    """A sample signature for each of the run's signatories who has none (an operator's image is kept)."""
+    signatories = Signatory.objects.filter(configuration__course=run).order_by("order", "pk")
+    for index, signatory in enumerate(signatories):
+        if not signatory.signature_image:
+            name = SIGNATURE_FILES[index % len(SIGNATURE_FILES)]
+            signatory.signature_image.save(name, _asset(name))
+            report.created["sample images"] += 1
 
 
 def _ensure_learners(specs: list[LearnerSpec], report: LoadReport) -> dict:

@@ -1,11 +1,13 @@
 """`coursecerts demo`: what it loads, what it generates, and that a second run changes nothing."""
 
 import re
+import subprocess
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     Signatory,
 )
+from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, pdf_storage
 from coursecerts.courses.models import CourseAccessRole, CourseMode, CourseRun, Organization
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.grades.models import PersistentCourseGrade
@@ -25,6 +28,14 @@ from coursecerts.learners.models import LearnerProfile
 from coursecerts.verify_student.models import IdVerification
 
 SMALL = 60  # learners: enough for every kind of learner, fast enough for every test run
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """The demo's sample logo and signatures, and PDFs, are written here, not in the working tree's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CERTIFICATE_PDF_ROOT = tmp_path / "private"
+    return settings.MEDIA_ROOT
 
 
 def run_demo(**options) -> str:
@@ -228,3 +239,32 @@ def test_the_page_does_not_read_certificate_twice():
     titles |= set(CertificateConfiguration.objects.values_list("title", flat=True))
     assert "Data Science Foundations: Statistics, Python and Visualisation" in titles
     assert not [title for title in titles if "certificate" in title.lower()]
+
+
+@pytest.mark.django_db
+def test_the_organisation_and_signatories_get_sample_images(tmp_path):
+    """So that the demo's certificates show what a real one looks like: a logo, and a signature above each name."""
+    run_demo(learners=10)
+    logo = Organization.objects.get().logo
+    assert logo and logo.read().startswith(b"\x89PNG")
+    signatories = Signatory.objects.all()
+    assert signatories.count() == 4 and all(s.signature_image for s in signatories)
+    certificate = GeneratedCertificate.objects.filter(status=CertificateStatuses.DOWNLOADABLE).first()
+    stored = certificate_pdf_get_or_render(certificate=certificate, language="en")
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(pdf_storage().open(stored.name).read())
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True)
+    assert len(listing.stdout.splitlines()[2:]) >= 3  # the logo and two signatures (and their alpha masks)
+
+
+@pytest.mark.django_db
+def test_sample_images_fill_only_what_is_missing():
+    run_demo(learners=10)
+    kept, emptied = Signatory.objects.order_by("pk")[:2]
+    kept.signature_image.save("operator.png", ContentFile(kept.signature_image.read()))
+    Signatory.objects.filter(pk=emptied.pk).update(signature_image="")
+    run_demo(learners=10)
+    kept.refresh_from_db()
+    emptied.refresh_from_db()
+    assert kept.signature_image.name.startswith("signatures/operator")
+    assert emptied.signature_image
