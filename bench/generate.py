@@ -122,7 +122,7 @@ def _work_chunks(chunk_ids) -> None:
     """What one worker process does: take every chunk it can claim (the claim keeps others off it)."""
     from django.db import connections
 
-    from coursecerts.certificates.services.course_generation import chunk_process
+    from coursecerts.certificates.services.generation_jobs import chunk_process
 
     for chunk_id in chunk_ids:
         chunk_process(chunk_id=chunk_id)
@@ -135,7 +135,7 @@ def measure_set_based(run, processes: int = 1) -> dict:
 
     from django.db import connections
 
-    from coursecerts.certificates.services.course_generation import course_generation_start, job_summary
+    from coursecerts.certificates.services.generation_jobs import course_generation_start, job_summary
 
     with PeakRss() as rss:
         started = time.perf_counter()

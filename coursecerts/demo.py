@@ -42,7 +42,7 @@ from coursecerts.certificates.models import (
     Signatory,
 )
 from coursecerts.certificates.services import certificate_invalidation_create
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     chunk_size,
     course_generation_dry_run,
     learners_generate,

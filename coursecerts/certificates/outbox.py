@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coursecerts.certificates.services.course_generation import Tally, _chunks, chunk_size, learners_generate
+from coursecerts.certificates.services.generation_jobs import Tally, _chunks, chunk_size, learners_generate
 from coursecerts.events.models import OutboxEntry, OutboxKinds
 from coursecerts.events.services import outbox_handler, outbox_record
 

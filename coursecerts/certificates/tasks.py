@@ -44,7 +44,7 @@ def generate_certificates_chunk(self, *, chunk_id: int) -> dict | None:
     """Write one chunk of a course-wide generation. A redelivered or duplicate message finds the chunk done
     or claimed and does nothing. A chunk that fails (its transaction rolled back) is retried after 10 s, three
     times; then the job is marked failed once its other chunks are done."""
-    from coursecerts.certificates.services.course_generation import chunk_process
+    from coursecerts.certificates.services.generation_jobs import chunk_process
 
     will_retry = self.request.retries < self.max_retries
     try:
@@ -59,7 +59,7 @@ def generate_certificates_chunk(self, *, chunk_id: int) -> dict | None:
 
 
 def _generate_certificates_chunk_failure(chunk_id: int) -> None:
-    from coursecerts.certificates.services.course_generation import chunk_give_up
+    from coursecerts.certificates.services.generation_jobs import chunk_give_up
 
     chunk_give_up(chunk_id=chunk_id)
 
@@ -68,7 +68,7 @@ def _generate_certificates_chunk_failure(chunk_id: int) -> None:
 def recover_generation_jobs() -> int:
     """Queue again the chunks of course-wide runs whose workers died or whose messages were lost (celery beat
     runs this every CERTIFICATE_GENERATION_LEASE_SECONDS; see CELERY_BEAT_SCHEDULE). Returns how many."""
-    from coursecerts.certificates.services.course_generation import generation_jobs_recover
+    from coursecerts.certificates.services.generation_jobs import generation_jobs_recover
 
     return generation_jobs_recover()
 

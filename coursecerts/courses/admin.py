@@ -49,7 +49,7 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Generate certificates (all learners without one)", permissions=["change"])
     def generate_certificates(self, request, queryset):
-        from coursecerts.certificates.services.course_generation import course_generation_start
+        from coursecerts.certificates.services.generation_jobs import course_generation_start
 
         for run in queryset:
             job, created = course_generation_start(course_run=run, scope="all", requested_by=request.user)
@@ -65,7 +65,7 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Dry run: who would get a certificate, and why not", permissions=["view"])
     def generate_certificates_dry_run(self, request, queryset):
         from coursecerts.certificates.eligibility import Reason
-        from coursecerts.certificates.services.course_generation import (
+        from coursecerts.certificates.services.generation_jobs import (
             SCOPE_COUNTS,
             course_generation_dry_run,
         )
@@ -92,7 +92,7 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
         runs, as a CSV download."""
         import dataclasses
 
-        from coursecerts.certificates.services.course_generation import (
+        from coursecerts.certificates.services.generation_jobs import (
             LearnerOutcome,
             course_generation_dry_run,
         )

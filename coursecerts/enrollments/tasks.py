@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coursecerts.certificates.services.course_generation import _chunks, chunk_size, learners_generate
+from coursecerts.certificates.services.generation_jobs import _chunks, chunk_size, learners_generate
 from coursecerts.courses.models import CourseRun
 
 

@@ -15,7 +15,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     JobStates,
 )
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     GenerationRequestError,
     candidate_user_ids,
     chunk_process,
@@ -168,21 +168,21 @@ def test_a_redelivered_chunk_message_changes_nothing(course, learners, captured_
 def test_a_chunk_that_fails_is_marked_failed_and_retried_on_resume(
     course, learners, monkeypatch, captured_on_commit
 ):
-    from coursecerts.certificates.services import course_generation
+    from coursecerts.certificates.services import generation_jobs
 
     job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
     chunk = job.chunks.get()
-    original = course_generation.decide_and_write
+    original = generation_jobs.decide_and_write
 
     def boom(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(course_generation, "decide_and_write", boom)
+    monkeypatch.setattr(generation_jobs, "decide_and_write", boom)
     with pytest.raises(RuntimeError):
         chunk_process(chunk_id=chunk.pk)
     chunk.refresh_from_db()
     assert chunk.state == JobStates.FAILED and not GeneratedCertificate.objects.exists()
-    monkeypatch.setattr(course_generation, "decide_and_write", original)
+    monkeypatch.setattr(generation_jobs, "decide_and_write", original)
     with captured_on_commit(execute=True):
         course_generation_start(course_run=course, scope="all")
     assert job_summary(job)["state"] == "succeeded" and GeneratedCertificate.objects.count() == 3

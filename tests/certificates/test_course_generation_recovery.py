@@ -17,7 +17,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     JobStates,
 )
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     chunk_lease_kept,
     chunk_process,
     course_generation_recover,

@@ -10,7 +10,7 @@ from coursecerts.certificates.services import (
     certificate_invalidate,
     certificate_mark_notpassing,
 )
-from coursecerts.certificates.services.course_generation import course_generation_start
+from coursecerts.certificates.services.generation_jobs import course_generation_start
 from tests.factories import InvalidationFactory, learner_in_course
 
 pytestmark = pytest.mark.django_db

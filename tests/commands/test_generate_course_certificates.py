@@ -15,7 +15,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     JobStates,
 )
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     chunk_process,
     course_generation_start,
     job_summary,

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Count
 
 from coursecerts.certificates.models import CertificateGenerationJob, CertificateHistory, GeneratedCertificate
-from coursecerts.certificates.services.course_generation import course_generation_dry_run
+from coursecerts.certificates.services.generation_jobs import course_generation_dry_run
 from tests.factories import CourseRunFactory
 from tests.integration.bulk import bulk_learners
 

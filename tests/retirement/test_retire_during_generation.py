@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     chunk_process,
     course_generation_start,
     job_summary,

@@ -185,7 +185,7 @@ def test_with_pdf_on_issue_a_course_wide_run_renders_the_issued_pdfs_in_batches(
     settings, course_run, captured_on_commit
 ):
     from coursecerts.certificates.models import GeneratedCertificate
-    from coursecerts.certificates.services.course_generation import course_generation_start
+    from coursecerts.certificates.services.generation_jobs import course_generation_start
     from tests.factories import learner_in_course
 
     settings.CERTIFICATE_PDF_ON_ISSUE = True

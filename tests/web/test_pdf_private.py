@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 
 from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
 from coursecerts.certificates.services import certificate_invalidation_create, certificate_mark_notpassing
-from coursecerts.certificates.services.course_generation import course_generation_start
+from coursecerts.certificates.services.generation_jobs import course_generation_start
 from coursecerts.certificates.services.pdf import PDF_FOLDER, certificate_pdf_get_or_render, pdf_storage
 from tests.factories import InvalidationFactory, UserFactory, learner_in_course
 from tests.web.conftest import issue

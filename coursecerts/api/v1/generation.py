@@ -27,7 +27,7 @@ from coursecerts.api.permissions import (
 from coursecerts.api.schema import errors
 from coursecerts.api.v1.common import StrictInputSerializer
 from coursecerts.certificates.models import CertificateGenerationJob, GenerationScopes
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     REGENERATION_STATUSES,
     GenerationRequestError,
     course_generation_dry_run,

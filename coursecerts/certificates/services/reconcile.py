@@ -12,7 +12,7 @@ from dataclasses import replace
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, decide
 from coursecerts.certificates.models import CertificateStatuses
-from coursecerts.certificates.services.course_generation import _chunks, chunk_size, learners_generate
+from coursecerts.certificates.services.generation_jobs import _chunks, chunk_size, learners_generate
 from coursecerts.enrollments.models import CourseEnrollment
 
 

@@ -29,7 +29,7 @@ from coursecerts.certificates.eligibility import Reason
 from coursecerts.certificates.management.course_run import course_run_from_argument
 from coursecerts.certificates.management.progress import progress_bar
 from coursecerts.certificates.models import GenerationScopes, JobStates
-from coursecerts.certificates.services.course_generation import (
+from coursecerts.certificates.services.generation_jobs import (
     REGENERATION_STATUSES,
     SCOPE_COUNTS,
     GenerationRequestError,
