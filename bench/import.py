@@ -57,8 +57,8 @@ def child(rows: int) -> None:
     from django.test import Client
 
     from coursecerts.api.services import api_token_create
+    from coursecerts.api.v1.import_files import roster_parse
     from coursecerts.courses.services import course_run_upsert
-    from coursecerts.enrollments.roster import roster_parse
 
     call_command("migrate", verbosity=0)
     staff = get_user_model().objects.create(username="bench-staff", is_staff=True)

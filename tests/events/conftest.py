@@ -1,6 +1,6 @@
 import pytest
 
-from coursecerts.enrollments.roster import roster_import, roster_parse
+from coursecerts.api.v1.import_files import roster_import, roster_parse
 
 
 def roster(count: int, *, prefix: str = "u") -> str:

@@ -15,7 +15,7 @@ from coursecerts.api.errors import ApiError
 from coursecerts.api.lookups import course_run_or_404
 from coursecerts.api.permissions import IsGlobalStaff
 from coursecerts.api.schema import ErrorSerializer, errors
-from coursecerts.enrollments.roster import COLUMNS, RosterErrors, roster_import, roster_parse
+from coursecerts.api.v1.import_files import COLUMNS, RosterErrors, roster_import, roster_parse
 
 _FORMATS = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}
 
