@@ -1,7 +1,9 @@
 """The certificate page in a real browser: Debian's Chromium (/usr/bin/chromium) driven by Playwright, against
 Django's live server. Every element renders, the buttons work, the PDF downloads and opens, the Arabic page is
 mirrored, the page prints on one landscape page (A4 and US Letter), and a screenshot of the built-in design
-matches the committed baseline within a tolerance (UPDATE_BASELINES=1 rewrites it after a deliberate change)."""
+matches the committed baseline within a tolerance (after a deliberate change of the design: run
+`UPDATE_BASELINES=1 .venv/bin/pytest tests/web/test_browser.py -k baseline`, look at the image, run again, commit
+it). On a phone (390 px) the verification and the buttons read and fit outside the scaled sheet."""
 
 import datetime as dt
 import os
@@ -32,6 +34,7 @@ CHROMIUM_ARGS = [
 ]
 BASELINE = Path(__file__).parent / "baselines" / "certificate-en.png"
 VIEWPORT = {"width": 1200, "height": 850}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +153,9 @@ def test_the_pdf_downloads_and_opens(context, shown, tmp_path):
     assert "Jane Doe" in text and "June 15, 2026" in text
 
 
-def test_the_arabic_page_is_mirrored(context, shown):
+def test_the_arabic_page_is_mirrored(context, shown, settings):
     _, url = shown
+    settings.PLATFORM_NAME = "Campus X"  # shown only when set: the corner opposite the organisation
     page = context.new_page()
     page.goto(f"{url}?lang=ar")
     assert page.evaluate("document.documentElement.dir") == "rtl"
@@ -166,6 +170,50 @@ def test_the_arabic_page_is_mirrored(context, shown):
     assert page.locator("#download-pdf").inner_text() == "تنزيل ملف PDF"
 
 
+# Every visible text of the verification: the validity block, and the sheet's own line where it is shown.
+_VERIFICATION_TEXTS = """() => [...document.querySelectorAll(
+    '#validity h2, #validity p, #validity dt, #validity dd, .verify-text, #certificate-id')]
+  .filter(el => el.getClientRects().length > 0)
+  .map(el => [el.id || el.className, parseFloat(getComputedStyle(el).fontSize)])"""
+
+
+def test_on_a_phone_the_verification_reads_and_the_buttons_fit(context, shown, tmp_path):
+    """Issue 11: at 390 px the sheet's verification line and id were 3 to 4 px and the buttons wrapped badly;
+    the sheet now scales as a picture while the validity block and the buttons reflow outside it."""
+    certificate, url = shown
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    texts = page.evaluate(_VERIFICATION_TEXTS)
+    assert texts and all(size >= 11 for _, size in texts), texts
+    assert page.locator("#validity-id").inner_text() == certificate.verify_uuid
+    assert page.locator("#validity-id").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for button in ("#download-pdf", "#add-to-linkedin", "#copy-link", "#print"):
+        box = page.locator(button).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], button
+        assert page.locator(button).evaluate("el => el.scrollWidth <= el.clientWidth"), button
+    sheet = page.locator("#certificate").bounding_box()
+    assert sheet["width"] <= PHONE["width"] and abs(sheet["width"] / sheet["height"] - 297 / 210) < 0.02
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert len(PdfReader(BytesIO(pdf)).pages) == 1
+    assert certificate.verify_uuid in pdf_text(pdf, tmp_path)  # the sheet's own line prints
+
+
+def test_the_landing_page_verifies_a_certificate_by_id(context, shown, live_server):
+    certificate, url = shown
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "Verify a certificate"
+    dashed = "-".join([certificate.verify_uuid[:8], certificate.verify_uuid[8:12], certificate.verify_uuid[12:16],
+                       certificate.verify_uuid[16:20], certificate.verify_uuid[20:]]).upper()  # fmt: skip
+    page.fill("#certificate-id-input", dashed)
+    page.click("#lookup button[type=submit]")
+    page.wait_for_selector("#validity")
+    assert page.url == url
+    assert page.locator("#validity-heading").inner_text().strip().endswith("Valid certificate")
+
+
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_the_page_prints_on_one_landscape_page(context, shown, paper, tmp_path):
     _, url = shown
@@ -178,6 +226,7 @@ def test_the_page_prints_on_one_landscape_page(context, shown, paper, tmp_path):
     assert box.width > box.height
     text = pdf_text(pdf, tmp_path)
     assert "Jane Doe" in text and "Download PDF" not in text  # the toolbar does not print
+    assert "Valid certificate" not in text  # nor the validity block: the sheet carries its own line
 
 
 def test_a_screenshot_matches_the_baseline(context, shown, tmp_path):
@@ -185,7 +234,7 @@ def test_a_screenshot_matches_the_baseline(context, shown, tmp_path):
     page.goto(shown[1])
     page.evaluate("document.fonts.ready")
     # The id, URL and QR code differ on every run: masked.
-    masks = [page.locator("#qr"), page.locator("#verify-url"), page.locator("#certificate-id")]
+    masks = [page.locator(s) for s in ("#qr", "#verify-url", "#certificate-id", "#validity-id")]
     shot = Image.open(BytesIO(page.screenshot(mask=masks, mask_color="#888888"))).convert("RGB")
     if os.environ.get("UPDATE_BASELINES") == "1" or not BASELINE.exists():
         shot.save(BASELINE, optimize=True)
