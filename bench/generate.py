@@ -135,7 +135,8 @@ def measure_set_based(run, processes: int = 1) -> dict:
 
     from django.db import connections
 
-    from coursecerts.certificates.services.generation_jobs import course_generation_start, job_summary
+    from coursecerts.certificates.generation_selectors import job_summary
+    from coursecerts.certificates.services.generation_jobs import course_generation_start
 
     with PeakRss() as rss:
         started = time.perf_counter()

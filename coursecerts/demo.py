@@ -30,6 +30,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from coursecerts.certificates.eligibility import Reason
+from coursecerts.certificates.generation_dry_run import course_generation_dry_run
+from coursecerts.certificates.generation_selectors import chunk_size
 from coursecerts.certificates.models import (
     CertificateAllowlist,
     CertificateConfiguration,
@@ -42,11 +44,7 @@ from coursecerts.certificates.models import (
     Signatory,
 )
 from coursecerts.certificates.services import certificate_invalidation_create
-from coursecerts.certificates.services.generation_jobs import (
-    chunk_size,
-    course_generation_dry_run,
-    learners_generate,
-)
+from coursecerts.certificates.services.bulk_generation import learners_generate
 from coursecerts.courses.models import CourseAccessRole, CourseModes, CourseRoles, CourseRun, Organization
 from coursecerts.courses.services import course_run_upsert, organization_upsert
 from coursecerts.enrollments.models import CourseEnrollment

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from coursecerts.certificates.services.generation_jobs import Tally, _chunks, chunk_size, learners_generate
+from coursecerts.certificates.generation_selectors import Tally, chunk_size
+from coursecerts.certificates.services.bulk_generation import learners_generate
+from coursecerts.common.iterables import chunked
 from coursecerts.events.models import OutboxEntry, OutboxKinds
 from coursecerts.events.services import outbox_handler, outbox_record
 
@@ -28,7 +30,7 @@ def generation_owed_run(entry: OutboxEntry, *, heartbeat) -> dict:
     if entry.course is None:  # the run was deleted: nothing is owed any more
         return tally.as_dict()
     for source, user_ids in entry.payload.get("sources", {}).items():
-        for chunk in _chunks(user_ids, chunk_size()):
+        for chunk in chunked(user_ids, chunk_size()):
             tally.add(learners_generate(course_run=entry.course, user_ids=chunk, source=source).as_dict())
             heartbeat()
     return tally.as_dict()

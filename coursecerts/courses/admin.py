@@ -65,10 +65,8 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Dry run: who would get a certificate, and why not", permissions=["view"])
     def generate_certificates_dry_run(self, request, queryset):
         from coursecerts.certificates.eligibility import Reason
-        from coursecerts.certificates.services.generation_jobs import (
-            SCOPE_COUNTS,
-            course_generation_dry_run,
-        )
+        from coursecerts.certificates.generation_dry_run import course_generation_dry_run
+        from coursecerts.certificates.generation_selectors import SCOPE_COUNTS
 
         for run in queryset:
             summary = course_generation_dry_run(course_run=run, scope="all")
@@ -92,10 +90,7 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
         runs, as a CSV download."""
         import dataclasses
 
-        from coursecerts.certificates.services.generation_jobs import (
-            LearnerOutcome,
-            course_generation_dry_run,
-        )
+        from coursecerts.certificates.generation_dry_run import LearnerOutcome, course_generation_dry_run
         from coursecerts.common.csv_export import SafeWriter
 
         response = HttpResponse(content_type="text/csv; charset=utf-8")

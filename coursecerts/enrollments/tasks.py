@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coursecerts.certificates.services.generation_jobs import _chunks, chunk_size, learners_generate
+from coursecerts.certificates.generation_selectors import chunk_size
+from coursecerts.certificates.services.bulk_generation import learners_generate
+from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseRun
 
 
@@ -18,7 +20,7 @@ def generate_certificates_for_learners(*, course_key: str, user_ids: list[int], 
     outcomes: dict[str, int] = {}
     if course_run is None:
         return outcomes
-    for chunk in _chunks(sorted(user_ids), chunk_size()):
+    for chunk in chunked(sorted(user_ids), chunk_size()):
         for outcome, count in learners_generate(
             course_run=course_run, user_ids=chunk, source=source
         ).outcomes.items():

@@ -100,7 +100,7 @@ def test_a_retirement_during_a_course_wide_chunk_never_brings_the_name_back():
     the chunk (both lock the learner's profile first), then blanks the name the chunk wrote."""
     import time
 
-    from coursecerts.certificates.services import generation_jobs
+    from coursecerts.certificates.services import bulk_generation
     from coursecerts.certificates.services.generation_jobs import chunk_process, course_generation_start
     from coursecerts.certificates.services.retirement import learner_retire
 
@@ -109,7 +109,7 @@ def test_a_retirement_during_a_course_wide_chunk_never_brings_the_name_back():
     job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
     chunk_id = job.chunks.get().pk
     names_read, release = threading.Event(), threading.Event()
-    original = generation_jobs.decide_and_write
+    original = bulk_generation.decide_and_write
     errors = []
 
     def paused(**kwargs):
@@ -133,7 +133,7 @@ def test_a_retirement_during_a_course_wide_chunk_never_brings_the_name_back():
         finally:
             connection.close()
 
-    with mock.patch.object(generation_jobs, "decide_and_write", side_effect=paused):
+    with mock.patch.object(bulk_generation, "decide_and_write", side_effect=paused):
         generator = threading.Thread(target=generate)
         generator.start()
         assert names_read.wait(timeout=20)

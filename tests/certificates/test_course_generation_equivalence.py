@@ -10,7 +10,7 @@ from hypothesis.extra.django import TestCase
 from coursecerts.certificates import selectors
 from coursecerts.certificates.models import CertificateHistory, GeneratedCertificate
 from coursecerts.certificates.services import certificate_generation_attempt
-from coursecerts.certificates.services.generation_jobs import decide_and_write
+from coursecerts.certificates.services.bulk_generation import decide_and_write
 from tests.factories import (
     AllowlistFactory,
     CourseAccessRoleFactory,

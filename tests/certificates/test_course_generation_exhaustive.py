@@ -14,7 +14,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
 )
 from coursecerts.certificates.services import certificate_generation_attempt
-from coursecerts.certificates.services.generation_jobs import decide_and_write
+from coursecerts.certificates.services.bulk_generation import decide_and_write
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.grades.models import PersistentCourseGrade
 from coursecerts.learners.models import LearnerProfile

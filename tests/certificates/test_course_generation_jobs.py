@@ -8,6 +8,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from coursecerts.certificates.generation_dry_run import course_generation_dry_run
+from coursecerts.certificates.generation_selectors import (
+    GenerationRequestError,
+    candidate_user_ids,
+    job_summary,
+)
 from coursecerts.certificates.models import (
     CertificateGenerationChunk,
     CertificateGenerationHistory,
@@ -15,14 +21,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     JobStates,
 )
-from coursecerts.certificates.services.generation_jobs import (
-    GenerationRequestError,
-    candidate_user_ids,
-    chunk_process,
-    course_generation_dry_run,
-    course_generation_start,
-    job_summary,
-)
+from coursecerts.certificates.services.generation_jobs import chunk_process, course_generation_start
 from tests.factories import AllowlistFactory, GeneratedCertificateFactory, UserFactory, learner_in_course
 
 pytestmark = pytest.mark.django_db
@@ -168,21 +167,21 @@ def test_a_redelivered_chunk_message_changes_nothing(course, learners, captured_
 def test_a_chunk_that_fails_is_marked_failed_and_retried_on_resume(
     course, learners, monkeypatch, captured_on_commit
 ):
-    from coursecerts.certificates.services import generation_jobs
+    from coursecerts.certificates.services import bulk_generation
 
     job, _ = course_generation_start(course_run=course, scope="all", dispatch=False)
     chunk = job.chunks.get()
-    original = generation_jobs.decide_and_write
+    original = bulk_generation.decide_and_write
 
     def boom(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(generation_jobs, "decide_and_write", boom)
+    monkeypatch.setattr(bulk_generation, "decide_and_write", boom)
     with pytest.raises(RuntimeError):
         chunk_process(chunk_id=chunk.pk)
     chunk.refresh_from_db()
     assert chunk.state == JobStates.FAILED and not GeneratedCertificate.objects.exists()
-    monkeypatch.setattr(generation_jobs, "decide_and_write", original)
+    monkeypatch.setattr(bulk_generation, "decide_and_write", original)
     with captured_on_commit(execute=True):
         course_generation_start(course_run=course, scope="all")
     assert job_summary(job)["state"] == "succeeded" and GeneratedCertificate.objects.count() == 3

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from coursecerts.certificates.generation_selectors import job_summary
 from coursecerts.certificates.models import (
     CertificateGenerationChunk,
     CertificateGenerationJob,
@@ -22,7 +23,6 @@ from coursecerts.certificates.services.generation_jobs import (
     chunk_process,
     course_generation_recover,
     course_generation_start,
-    job_summary,
 )
 from coursecerts.certificates.tasks import recover_generation_jobs
 from coursecerts.learners.models import LearnerProfile

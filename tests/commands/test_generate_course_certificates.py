@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from coursecerts.celery import app as celery_app
+from coursecerts.certificates.generation_selectors import job_summary
 from coursecerts.certificates.models import (
     CertificateGenerationChunk,
     CertificateGenerationJob,
@@ -15,11 +16,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     JobStates,
 )
-from coursecerts.certificates.services.generation_jobs import (
-    chunk_process,
-    course_generation_start,
-    job_summary,
-)
+from coursecerts.certificates.services.generation_jobs import chunk_process, course_generation_start
 from tests.factories import GeneratedCertificateFactory, learner_in_course
 
 pytestmark = pytest.mark.django_db

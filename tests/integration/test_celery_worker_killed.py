@@ -18,8 +18,8 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
+from coursecerts.certificates.generation_dry_run import course_generation_dry_run
 from coursecerts.certificates.models import CertificateGenerationJob, CertificateHistory, GeneratedCertificate
-from coursecerts.certificates.services.generation_jobs import course_generation_dry_run
 from tests.factories import CourseRunFactory
 from tests.integration.bulk import bulk_learners
 

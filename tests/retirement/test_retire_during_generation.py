@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from coursecerts.certificates.generation_selectors import job_summary
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
-from coursecerts.certificates.services.generation_jobs import (
-    chunk_process,
-    course_generation_start,
-    job_summary,
-)
+from coursecerts.certificates.services.generation_jobs import chunk_process, course_generation_start
 from coursecerts.certificates.services.retirement import learner_retire
 from coursecerts.learners.models import LearnerProfile
 from tests.factories import learner_in_course

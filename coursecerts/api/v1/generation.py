@@ -26,14 +26,14 @@ from coursecerts.api.permissions import (
 )
 from coursecerts.api.schema import errors
 from coursecerts.api.v1.common import StrictInputSerializer
-from coursecerts.certificates.models import CertificateGenerationJob, GenerationScopes
-from coursecerts.certificates.services.generation_jobs import (
+from coursecerts.certificates.generation_dry_run import course_generation_dry_run
+from coursecerts.certificates.generation_selectors import (
     REGENERATION_STATUSES,
     GenerationRequestError,
-    course_generation_dry_run,
-    course_generation_start,
     job_summary,
 )
+from coursecerts.certificates.models import CertificateGenerationJob, GenerationScopes
+from coursecerts.certificates.services.generation_jobs import course_generation_start
 
 TAG = "v1 course-wide generation"
 _SCOPES = [s for s in GenerationScopes.values if s != GenerationScopes.STATUSES]

@@ -99,7 +99,9 @@ def apply_revoke(certificate: GeneratedCertificate, *, status: str, mode: str, g
     certificate.error_reason = certificate.download_uuid = certificate.download_url = ""
 
 
-def _snapshot(certificate: GeneratedCertificate | None) -> dict | None:
+def tracked_fields(certificate: GeneratedCertificate | None) -> dict | None:
+    """The fields a history row records before and after (status, mode, grade, name); None for no certificate.
+    The set-based writer (services.bulk_generation) compares them as history_row does."""
     return {field: getattr(certificate, field) for field in _TRACKED} if certificate else None
 
 
@@ -133,7 +135,7 @@ def certificate_generate(
     survive regeneration. Name, course title, grade and mode are snapshots taken now; the issue date is set
     when the certificate becomes downloadable and not moved by later writes."""
     certificate, created = _lock_or_new(user=user, course_run=course_run)
-    before = None if created else _snapshot(certificate)
+    before = None if created else tracked_fields(certificate)
     status_before = None if created else certificate.status
     apply_generate(
         certificate,
@@ -184,7 +186,7 @@ def _revoke(
     becomes the given snapshot, the mode the given or current enrollment mode, the name is refreshed, the
     legacy PDF columns are blanked, and the verify_uuid is kept."""
     certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
-    before = _snapshot(certificate)
+    before = tracked_fields(certificate)
     status_before = certificate.status
     if mode is None:
         enrollment = selectors.enrollment_get(user=certificate.user, course_run=certificate.course)

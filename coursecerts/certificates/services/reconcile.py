@@ -11,8 +11,10 @@ from dataclasses import replace
 
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, decide
+from coursecerts.certificates.generation_selectors import chunk_size
 from coursecerts.certificates.models import CertificateStatuses
-from coursecerts.certificates.services.generation_jobs import _chunks, chunk_size, learners_generate
+from coursecerts.certificates.services.bulk_generation import learners_generate
+from coursecerts.common.iterables import chunked
 from coursecerts.enrollments.models import CourseEnrollment
 
 
@@ -26,7 +28,7 @@ def course_reconcile(*, course_run, fix: bool = False, actor=None) -> dict:
         .iterator(chunk_size=chunk_size())
     )
     missing, unearned, fixed, checked = [], [], 0, 0
-    for chunk in _chunks(ids, chunk_size()):
+    for chunk in chunked(ids, chunk_size()):
         checked += len(chunk)
         rows = selectors.course_learner_facts(course_run=course_run, user_ids=chunk)
         to_fix = []

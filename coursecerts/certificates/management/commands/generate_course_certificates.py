@@ -26,21 +26,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from coursecerts.certificates.eligibility import Reason
+from coursecerts.certificates.generation_dry_run import LearnerOutcome, course_generation_dry_run
+from coursecerts.certificates.generation_selectors import (
+    REGENERATION_STATUSES,
+    SCOPE_COUNTS,
+    GenerationRequestError,
+    job_summary,
+)
 from coursecerts.certificates.management.course_run import course_run_from_argument
 from coursecerts.certificates.management.progress import progress_bar
 from coursecerts.certificates.models import GenerationScopes, JobStates
 from coursecerts.certificates.services.generation_jobs import (
-    REGENERATION_STATUSES,
-    SCOPE_COUNTS,
-    GenerationRequestError,
-    LearnerOutcome,
     chunk_give_up,
     chunk_process,
-    course_generation_dry_run,
     course_generation_recover,
     course_generation_start,
     heartbeat_seconds,
-    job_summary,
 )
 from coursecerts.common.csv_export import SafeWriter
 
