@@ -122,10 +122,10 @@ def _work_chunks(chunk_ids) -> None:
     """What one worker process does: take every chunk it can claim (the claim keeps others off it)."""
     from django.db import connections
 
-    from coursecerts.certificates.services.generation_jobs import chunk_process
+    from coursecerts.certificates.services.generation_jobs import chunk_run
 
     for chunk_id in chunk_ids:
-        chunk_process(chunk_id=chunk_id)
+        chunk_run(chunk_id=chunk_id)
     connections.close_all()
 
 

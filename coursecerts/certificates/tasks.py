@@ -44,24 +44,17 @@ def generate_certificates_chunk(self, *, chunk_id: int) -> dict | None:
     """Write one chunk of a course-wide generation. A redelivered or duplicate message finds the chunk done
     or claimed and does nothing. A chunk that fails (its transaction rolled back) is retried after 10 s, three
     times; then the job is marked failed once its other chunks are done."""
-    from coursecerts.certificates.services.generation_jobs import chunk_process
+    from coursecerts.certificates.services.generation_jobs import chunk_run
 
     will_retry = self.request.retries < self.max_retries
     try:
-        return chunk_process(chunk_id=chunk_id, will_retry=will_retry)
+        return chunk_run(chunk_id=chunk_id, will_retry=will_retry)
     except Exception as exc:
-        if will_retry:
-            if self.request.is_eager:  # no worker: Celery's eager retry would raise Retry; try again here
-                return self.apply(kwargs={"chunk_id": chunk_id}, retries=self.request.retries + 1).get()
-            raise self.retry(exc=exc) from exc
-        _generate_certificates_chunk_failure(chunk_id)
-        raise
-
-
-def _generate_certificates_chunk_failure(chunk_id: int) -> None:
-    from coursecerts.certificates.services.generation_jobs import chunk_give_up
-
-    chunk_give_up(chunk_id=chunk_id)
+        if not will_retry:  # chunk_run has given the chunk up
+            raise
+        if self.request.is_eager:  # no worker: Celery's eager retry would raise Retry; try again here
+            return self.apply(kwargs={"chunk_id": chunk_id}, retries=self.request.retries + 1).get()
+        raise self.retry(exc=exc) from exc
 
 
 @shared_task

@@ -206,6 +206,18 @@ class LeaseLost(Exception):
     writes are rolled back, and the worker that holds the claim now writes the chunk."""
 
 
+def chunk_run(*, chunk_id: int, will_retry: bool = False) -> dict | None:
+    """Run one chunk (chunk_process) and, when it fails and no retry follows, give it up (chunk_give_up: the
+    run settles without it) before raising the error. The generate_certificates_chunk task (which retries
+    three times) and the generate_course_certificates command (eager Celery: no retry) both run chunks here."""
+    try:
+        return chunk_process(chunk_id=chunk_id, will_retry=will_retry)
+    except Exception:
+        if not will_retry:
+            chunk_give_up(chunk_id=chunk_id)
+        raise
+
+
 def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
     """Claim a chunk and write it, renewing the claim from a heartbeat thread meanwhile. Returns its tally, or
     None when another worker has it or it is done (or took it over). When the write fails, the chunk is left

@@ -37,8 +37,7 @@ from coursecerts.certificates.management.course_run import course_run_from_argum
 from coursecerts.certificates.management.progress import progress_bar
 from coursecerts.certificates.models import GenerationScopes, JobStates
 from coursecerts.certificates.services.generation_jobs import (
-    chunk_give_up,
-    chunk_process,
+    chunk_run,
     course_generation_recover,
     course_generation_start,
     heartbeat_seconds,
@@ -170,15 +169,15 @@ class Command(BaseCommand):
         return ""
 
     def _run_here(self, job, *, wait: bool) -> None:
-        """Write every chunk here (eager Celery), then, while another process holds chunks of the run, follow
-        it to its end, taking over any chunk whose lease expires (its process died)."""
+        """Write every chunk here (eager Celery) as a worker does (chunk_run, without its task's retries), then,
+        while another process holds chunks of the run, follow it to its end, taking over any chunk whose lease
+        expires (its process died)."""
         with self._progress(job) as bar:
             while True:
                 for chunk_id, index in self._open_chunks(job):
                     try:
-                        result = chunk_process(chunk_id=chunk_id)
+                        result = chunk_run(chunk_id=chunk_id)
                     except Exception as exc:
-                        chunk_give_up(chunk_id=chunk_id)
                         raise CommandError(
                             f"Chunk {index} failed ({type(exc).__name__}: {exc}); the chunks before it are "
                             "written. Run the command again to retry from there."
