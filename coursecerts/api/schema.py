@@ -131,13 +131,15 @@ PATH_EXAMPLES = {
 
 
 # What a path parameter can be: a course run's key as coursecerts.common.keys parses it (opaque-keys' characters,
-# at most 255), a username as Django's validator takes it. Anything else names nothing (a 404, or a 400 where a
-# PUT would create it).
+# at most 255), a username as Django's validator takes it, a certificate's verify_uuid (32 hex digits), a task's
+# UUID. Anything else names nothing (a 404, or a 400 where a PUT would create it).
 _KEY_PART = r"[\w\-~.:]+"
 _SEGMENT = r"^[^/\x00]+$"  # what coursecerts.api.urls.SegmentConverter's regex becomes in the schema
 PATH_SCHEMAS = {
     "course_key": {"pattern": rf"^course-v1:{_KEY_PART}\+{_KEY_PART}\+{_KEY_PART}{END}", "maxLength": 255},
     "username": {"pattern": rf"^[\w.@+-]+{END}", "maxLength": 150},
+    "verify_uuid": {"pattern": rf"^[0-9a-f]{{32}}{END}"},
+    "task_id": {"format": "uuid"},
 }
 
 
