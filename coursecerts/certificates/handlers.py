@@ -1,5 +1,6 @@
-"""The triggers of reference 2.1: each receiver decides whether to attempt generation, and calls a service or
-records the generation owed in the outbox, in the caller's transaction (drained after commit; ADR 0013).
+"""The signal receivers of certificates: each one hands its event to the rule that owns it. The grade and mode
+triggers live in coursecerts.certificates.triggers (which the bulk import calls too); generation owed is
+recorded in the outbox in the caller's transaction and drained after commit (ADR 0013).
 AUTO_CERTIFICATE_GENERATION decides *when* generation runs automatically, never who is eligible."""
 
 from __future__ import annotations
@@ -7,41 +8,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.dispatch import receiver
 
-from coursecerts.certificates import selectors
-from coursecerts.certificates.eligibility import Policy, is_mode_eligible
-from coursecerts.certificates.models import PASSED_STATUSES, CertificateGenerationCourseSetting
+from coursecerts.certificates import triggers
+from coursecerts.certificates.models import CertificateGenerationCourseSetting
 from coursecerts.certificates.outbox import generation_owed_record
-from coursecerts.certificates.services import certificate_invalidate_for_exam, certificate_mark_notpassing
-from coursecerts.certificates.services.generation import format_grade
+from coursecerts.certificates.services import certificate_invalidate_for_exam
 from coursecerts.common import signals
 from coursecerts.enrollments.models import CourseEnrollment
 
 
 @receiver(signals.COURSE_GRADE_NOW_PASSED, dispatch_uid="certificates.grade_passed")
 def on_grade_passed(sender, *, user, course_run, **kwargs):
-    if not settings.AUTO_CERTIFICATE_GENERATION:
-        return
-    certificate = selectors.certificate_get(user=user, course_run=course_run)
-    if certificate is not None and certificate.status in PASSED_STATUSES:
-        return
-    generation_owed_record(course_run=course_run, sources={"grade_passed": [user.pk]})
+    triggers.grade_passed(user=user, course_run=course_run)
 
 
 @receiver(signals.COURSE_GRADE_NOW_FAILED, dispatch_uid="certificates.grade_failed")
 def on_grade_failed(sender, *, user, course_run, grade, **kwargs):
-    """Revoke a passing certificate when the grade fails (no switch check; allowlisted learners keep theirs)."""
-    if selectors.is_on_allowlist(user=user, course_run=course_run):
-        return
-    certificate = selectors.certificate_get(user=user, course_run=course_run)
-    if certificate is None or certificate.status not in PASSED_STATUSES:
-        return
-    enrollment = selectors.enrollment_get(user=user, course_run=course_run)
-    certificate_mark_notpassing(
-        certificate=certificate,
-        mode=enrollment.mode if enrollment else None,
-        grade=format_grade(grade.percent_grade),
-        source="notpassing_signal",
-    )
+    triggers.grade_failed(user=user, course_run=course_run, percent=grade.percent_grade)
 
 
 @receiver(signals.ALLOWLIST_ENTRY_ADDED, dispatch_uid="certificates.allowlist_added")
@@ -60,9 +42,7 @@ def on_idv_approved(sender, *, user, **kwargs):
 
 @receiver(signals.ENROLLMENT_TRACK_UPDATED, dispatch_uid="certificates.track_updated")
 def on_enrollment_track_updated(sender, *, user, course_run, mode, **kwargs):
-    """A move to an eligible mode attempts generation (no switch check); a downgrade never revokes."""
-    if is_mode_eligible(mode, Policy.from_settings()):
-        generation_owed_record(course_run=course_run, sources={"enrollment_track_updated": [user.pk]})
+    triggers.track_updated(user=user, course_run=course_run, mode=mode)
 
 
 @receiver(signals.EXAM_ATTEMPT_REJECTED, dispatch_uid="certificates.exam_rejected")
