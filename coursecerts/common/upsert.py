@@ -20,7 +20,7 @@ import functools
 import logging
 from contextvars import ContextVar
 
-from django.db import IntegrityError, OperationalError, models, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +123,18 @@ def _validate(row: models.Model, key: dict) -> None:
     # exists") the row a parallel caller has just inserted, which this upsert updates instead.
     row.full_clean(validate_unique=False, validate_constraints=False)
     row.validate_constraints(exclude=set(key))
+
+
+def rows_bulk_upsert(
+    model: type[models.Model], rows: list[models.Model], *, unique_fields: list[str], update_fields: list[str]
+) -> None:
+    """Update rows in bulk as INSERT ... ON CONFLICT DO UPDATE (one statement a batch of 1,000): far faster
+    than bulk_update's CASE expressions. The rows are new instances carrying the natural key (no primary key)
+    and the values to set; MySQL/MariaDB take no conflict target. For the bulk import's writers, which run in
+    the import's one transaction (ADR 0009)."""
+    if not rows:
+        return
+    target = unique_fields if connection.features.supports_update_conflicts_with_target else None
+    model.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=target, update_fields=update_fields
+    )

@@ -21,15 +21,24 @@ def put_response(data, created: bool) -> Response:
 
 def check_username(username: str) -> None:
     """A username in a URL that will be created must be a valid Django username (400 naming `username`)."""
+    if problems := username_problems(username):
+        raise ApiError(400, "invalid_input", "Invalid input: username.", {"username": problems})
+
+
+def username_problems(username: str) -> list[str]:
+    """Why `username` is not a valid Django username (at most 150 letters, digits and @.+-_), or nothing. The
+    learner PUT's URL and the import's username column (coursecerts.api.v1.import_files) both check it."""
     problems = []
     if len(username) > 150:
         problems.append("Ensure this field has no more than 150 characters.")
     try:
-        UnicodeUsernameValidator()(username)
+        _USERNAME(username)
     except DjangoValidationError as exc:
         problems.extend(exc.messages)
-    if problems:
-        raise ApiError(400, "invalid_input", "Invalid input: username.", {"username": problems})
+    return problems
+
+
+_USERNAME = UnicodeUsernameValidator()
 
 
 class StrictBooleanField(serializers.BooleanField):
