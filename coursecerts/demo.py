@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from coursecerts.certificates.eligibility import Reason
 from coursecerts.certificates.generation_dry_run import course_generation_dry_run
-from coursecerts.certificates.generation_selectors import chunk_size
 from coursecerts.certificates.models import (
     CertificateAllowlist,
     CertificateConfiguration,
@@ -44,7 +43,7 @@ from coursecerts.certificates.models import (
     Signatory,
 )
 from coursecerts.certificates.services import certificate_invalidation_create
-from coursecerts.certificates.services.bulk_generation import learners_generate
+from coursecerts.certificates.services.bulk_generation import learners_generate_in_chunks
 from coursecerts.courses.models import CourseAccessRole, CourseModes, CourseRoles, CourseRun, Organization
 from coursecerts.courses.services import course_run_upsert, organization_upsert
 from coursecerts.enrollments.models import CourseEnrollment
@@ -455,10 +454,12 @@ def demo_generate(
     reasons: Counter = Counter()
     for run, user_ids in learner_ids.items():
         reasons += _no_certificate_reasons(run, user_ids)
-        for start in range(0, len(user_ids), chunk_size()):
-            chunk = user_ids[start : start + chunk_size()]
-            learners_generate(course_run=run, user_ids=chunk, source="demo")
-            on_progress(len(chunk))
+        learners_generate_in_chunks(
+            course_run=run,
+            user_ids=user_ids,
+            source="demo",
+            after_chunk=lambda chunk: on_progress(len(chunk)),
+        )
     return reasons
 
 

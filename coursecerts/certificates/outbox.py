@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from coursecerts.certificates.generation_selectors import Tally, chunk_size
-from coursecerts.certificates.services.bulk_generation import learners_generate
-from coursecerts.common.iterables import chunked
+from coursecerts.certificates.generation_selectors import Tally
+from coursecerts.certificates.services.bulk_generation import learners_generate_in_chunks
 from coursecerts.events.models import OutboxEntry, OutboxKinds
 from coursecerts.events.services import outbox_handler, outbox_record
 
@@ -30,7 +29,8 @@ def generation_owed_run(entry: OutboxEntry, *, heartbeat) -> dict:
     if entry.course is None:  # the run was deleted: nothing is owed any more
         return tally.as_dict()
     for source, user_ids in entry.payload.get("sources", {}).items():
-        for chunk in chunked(user_ids, chunk_size()):
-            tally.add(learners_generate(course_run=entry.course, user_ids=chunk, source=source).as_dict())
-            heartbeat()
+        done = learners_generate_in_chunks(
+            course_run=entry.course, user_ids=user_ids, source=source, after_chunk=lambda chunk: heartbeat()
+        )
+        tally.add(done.as_dict())
     return tally.as_dict()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coursecerts.certificates.generation_selectors import chunk_size
-from coursecerts.certificates.services.bulk_generation import learners_generate
-from coursecerts.common.iterables import chunked
+from coursecerts.certificates.services.bulk_generation import learners_generate_in_chunks
 from coursecerts.courses.models import CourseRun
 
 
@@ -17,12 +15,7 @@ def generate_certificates_for_learners(*, course_key: str, user_ids: list[int], 
     record the generation they owe in the outbox, coursecerts.certificates.outbox); it stays for the messages
     an earlier version left in a broker."""
     course_run = CourseRun.objects.filter(pk=course_key).first()
-    outcomes: dict[str, int] = {}
     if course_run is None:
-        return outcomes
-    for chunk in chunked(sorted(user_ids), chunk_size()):
-        for outcome, count in learners_generate(
-            course_run=course_run, user_ids=chunk, source=source
-        ).outcomes.items():
-            outcomes[outcome] = outcomes.get(outcome, 0) + count
-    return outcomes
+        return {}
+    tally = learners_generate_in_chunks(course_run=course_run, user_ids=sorted(user_ids), source=source)
+    return dict(tally.outcomes)

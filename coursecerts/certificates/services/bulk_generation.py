@@ -9,7 +9,7 @@ shows it writes what the per-learner path writes.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -18,7 +18,7 @@ from django.utils import timezone
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Action, LearnerFacts, Policy, decide
 from coursecerts.certificates.events import certificates_changed_on_commit
-from coursecerts.certificates.generation_selectors import Tally
+from coursecerts.certificates.generation_selectors import Tally, chunk_size
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
 from coursecerts.certificates.selectors import LearnerRef
 from coursecerts.certificates.services.generation import (
@@ -33,6 +33,7 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_render_on_commit,
 )
 from coursecerts.certificates.web.cascade import published_versions_for_course
+from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.learners.models import LearnerProfile
 
@@ -57,6 +58,27 @@ def learners_generate(
         list(profiles.values_list("pk", flat=True))
     rows = selectors.course_learner_facts(course_run=course_run, user_ids=user_ids, lock=True)
     return decide_and_write(course_run=course_run, rows=rows, source=source, actor=actor)
+
+
+def learners_generate_in_chunks(
+    *,
+    course_run: CourseRun,
+    user_ids: Iterable[int],
+    source: str,
+    actor: AbstractBaseUser | None = None,
+    after_chunk: Callable[[list[int]], object] | None = None,
+) -> Tally:
+    """learners_generate for any number of a run's learners, chunk_size() of them a transaction, so that a
+    failure keeps the chunks before it; `after_chunk` is called with each chunk once it is written (the
+    outbox's heartbeat, the demo's progress bar). Returns the tally of all of them."""
+    tally = Tally()
+    for chunk in chunked(user_ids, chunk_size()):
+        tally.add(
+            learners_generate(course_run=course_run, user_ids=chunk, source=source, actor=actor).as_dict()
+        )
+        if after_chunk is not None:
+            after_chunk(chunk)
+    return tally
 
 
 def decide_and_write(
