@@ -306,7 +306,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
         minimum=CERTIFICATE_GENERATION_LEASE_SECONDS,
     )
 }
-# `celery -A coursecerts beat` queues again the chunks of runs whose workers died (services.course_generation),
+# `celery -A coursecerts beat` queues again the chunks of runs whose workers died (services.generation_jobs),
 # and drains the outbox (events.tasks).
 CELERY_BEAT_SCHEDULE = {
     "recover-generation-jobs": {
