@@ -46,12 +46,14 @@ def test_json_nested_too_deeply_is_a_400_on_any_json_endpoint(staff_api, physics
     assert not get_user_model().objects.filter(username="bob").exists()
 
 
-def test_a_json_lines_import_line_nested_too_deeply_is_a_bad_row(staff_api, physics):
-    text = json.dumps({"username": "bob", "mode": "audit"}) + "\n" + nested(1000) + "\n"
+def test_a_json_lines_import_line_nested_too_deeply_or_with_a_duplicated_key_is_a_bad_row(staff_api, physics):
+    duplicated = '{"username": "cy", "mode": "audit", "mode": "verified"}'
+    text = json.dumps({"username": "bob", "mode": "audit"}) + "\n" + nested(1000) + "\n" + duplicated + "\n"
     response = staff_api.generic("POST", IMPORT_URL, text.encode(), content_type="application/x-ndjson")
-    body = assert_error(response, 400, "invalid_rows")
-    assert body["errors"]["rows"][0]["row"] == 2
-    assert "nested deeper than 32 levels" in json.dumps(body["errors"]["rows"][0])
+    rows = assert_error(response, 400, "invalid_rows")["errors"]["rows"]
+    assert [row["row"] for row in rows] == [2, 3]
+    assert "nested deeper than 32 levels" in json.dumps(rows[0])
+    assert "Duplicated keys: mode" in json.dumps(rows[1])
     assert not CourseEnrollment.objects.exists()
 
 
