@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from coursecerts.certificates.web.fonts import find_font_files
+from coursecerts.certificates.rendering.fonts import find_font_files
 
 INK, GOLD, MUTED = HexColor("#1b2a41"), HexColor("#b08d57"), HexColor("#5b6576")
 WIDTH, HEIGHT = landscape(A4)

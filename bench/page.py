@@ -254,7 +254,7 @@ def _contexts(uuids: list[str], n: int):
 
 def typst_worker(uuids: list[str], renders: int) -> dict:
     """Renders `renders` PDFs of the built-in design with typst; RSS after warm-up and at the end."""
-    from coursecerts.certificates.web.pdf import render_default_pdf
+    from coursecerts.certificates.rendering.pdf import render_default_pdf
 
     contexts = _contexts(uuids, 200)
     for context in contexts[:20]:
@@ -271,8 +271,8 @@ def weasyprint_worker(uuids: list[str], renders: int) -> dict:
 
     from django.template.loader import render_to_string
 
-    from coursecerts.certificates.web.pdf import render_html_pdf
-    from coursecerts.certificates.web.qr import qr_png_img
+    from coursecerts.certificates.rendering.pdf import render_html_pdf
+    from coursecerts.certificates.rendering.qr import qr_png_img
 
     contexts = [replace(c, qr_svg=qr_png_img(c.verify_url)) for c in _contexts(uuids, 50)]  # as services.pdf
     html = [render_to_string("certificates/web/certificate.html", {"c": c}) for c in contexts]

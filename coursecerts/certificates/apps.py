@@ -12,4 +12,4 @@ class CertificatesConfig(AppConfig):
             outbox,  # noqa: F401  (registers the outbox's generation handler)
             pdf_tasks,  # noqa: F401  (registers the PDF task)
         )
-        from coursecerts.certificates.web import checks  # noqa: F401  (registers the system checks)
+        from coursecerts.certificates.rendering import checks  # noqa: F401  (registers the system checks)

@@ -95,7 +95,7 @@ def printed_course_title(course_run: CourseRun) -> str:
 
 def certificate_titles(course_run: CourseRun, stored_course_title: str = "") -> tuple[str, str]:
     """(heading, course title) a certificate prints, so that no sentence says "Certificate" twice: the heading
-    is the configuration's title when it names a certificate, else '' (the mode's title, web.configuration).
+    is the configuration's title when it names a certificate, else '' (the mode's title, rendering.configuration).
     A course title stored before this rule that names a certificate is the heading, and the course's own name
     is printed (tests/web/test_titles.py)."""
     stored = stored_course_title or printed_course_title(course_run)

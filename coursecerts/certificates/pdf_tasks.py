@@ -16,8 +16,8 @@ def render_certificate_pdf(self, *, certificate_id: int) -> str:
     """Render and store the PDF in LANGUAGE_CODE (or the closest translated language). Returns its name, or ''
     when the certificate is gone or no longer shown."""
     from coursecerts.certificates.models import GeneratedCertificate
+    from coursecerts.certificates.rendering.language import closest_language
     from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render
-    from coursecerts.certificates.web.language import closest_language
     from coursecerts.certificates.web.selectors import PageKind, certificate_page_get
 
     certificate = GeneratedCertificate.objects.filter(pk=certificate_id).only("verify_uuid").first()

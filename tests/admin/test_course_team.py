@@ -12,7 +12,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     PurgeReferencestoPDFCertificatesCommandConfiguration,
 )
-from coursecerts.certificates.web.engine import compile_template
+from coursecerts.certificates.rendering.engine import compile_template
 from coursecerts.courses.models import CourseMode, CourseRun
 from coursecerts.learners.models import LearnerProfile
 from tests.admin.helpers import admin_url

@@ -4,14 +4,14 @@ mode, then the built-in default; the course language when the course asks for la
 import pytest
 
 from coursecerts.certificates.models import CertificateGenerationCourseSetting
-from coursecerts.certificates.services.template_versions import (
-    template_version_create,
-    template_version_publish,
-)
-from coursecerts.certificates.web.cascade import (
+from coursecerts.certificates.rendering.cascade import (
     certificate_template_get,
     published_version_for_course,
     published_versions_for_course,
+)
+from coursecerts.certificates.services.template_versions import (
+    template_version_create,
+    template_version_publish,
 )
 from tests.factories import CertificateTemplateFactory, CourseRunFactory, OrganizationFactory
 

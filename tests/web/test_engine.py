@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context
 
-from coursecerts.certificates.web.engine import TemplateInvalid, compile_template
+from coursecerts.certificates.rendering.engine import TemplateInvalid, compile_template
 from tests.factories import CertificateTemplateAssetFactory
 
 pytestmark = pytest.mark.django_db

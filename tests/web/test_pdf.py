@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from coursecerts.certificates.rendering import fonts, pdf
+from coursecerts.certificates.rendering.fonts import FontsMissing
 from coursecerts.certificates.services.pdf import PDF_FOLDER, certificate_pdf_get_or_render, pdf_storage
 from coursecerts.certificates.services.template_versions import (
     template_version_create,
     template_version_publish,
 )
-from coursecerts.certificates.web import fonts, pdf
-from coursecerts.certificates.web.fonts import FontsMissing
 from tests.factories import CertificateTemplateFactory, UserFactory
 from tests.web.conftest import ARABIC_NAME, CHINESE_NAME, HEBREW_NAME, issue
 from tests.web.pdfs import pdf_fonts, pdf_pages, pdf_text, pdf_to_png, qr_texts

@@ -3,11 +3,11 @@
 import pytest
 
 from coursecerts.certificates.models import CertificateTemplate, CertificateTemplateVersion
+from coursecerts.certificates.rendering.engine import TemplateInvalid
 from coursecerts.certificates.services.template_versions import (
     template_version_create,
     template_version_publish,
 )
-from coursecerts.certificates.web.engine import TemplateInvalid
 from tests.factories import CertificateTemplateFactory, UserFactory
 from tests.web.conftest import issue
 

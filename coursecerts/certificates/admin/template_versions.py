@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from coursecerts.certificates.admin.configuration import CertificateTemplateAdmin, CertificateTemplateForm
 from coursecerts.certificates.models import CertificateTemplate, CertificateTemplateVersion
+from coursecerts.certificates.rendering.engine import TemplateInvalid, compile_template
 from coursecerts.certificates.services.template_versions import (
     TemplateVersionNotPublished,
     certificates_reissue_with_version,
@@ -21,7 +22,6 @@ from coursecerts.certificates.services.template_versions import (
     template_version_latest_draft,
     template_version_publish,
 )
-from coursecerts.certificates.web.engine import TemplateInvalid, compile_template
 
 
 class VersionedTemplateForm(CertificateTemplateForm):

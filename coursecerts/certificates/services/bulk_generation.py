@@ -20,6 +20,7 @@ from coursecerts.certificates.eligibility import Action, LearnerFacts, Policy, d
 from coursecerts.certificates.events import certificates_changed_on_commit
 from coursecerts.certificates.generation_selectors import Tally, chunk_size
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
+from coursecerts.certificates.rendering.cascade import published_versions_for_course
 from coursecerts.certificates.selectors import LearnerRef
 from coursecerts.certificates.services.generation import (
     apply_generate,
@@ -32,7 +33,6 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_delete_on_commit,
     certificate_pdfs_render_on_commit,
 )
-from coursecerts.certificates.web.cascade import published_versions_for_course
 from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.learners.models import LearnerProfile

@@ -13,11 +13,11 @@ from coursecerts.certificates.display import printed_course_title
 from coursecerts.certificates.eligibility import Action, Decision, Policy
 from coursecerts.certificates.events import certificate_changed_on_commit
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
+from coursecerts.certificates.rendering.cascade import published_version_for_course
 from coursecerts.certificates.services.pdf import (
     certificate_pdf_render_on_commit,
     certificate_pdfs_delete_on_commit,
 )
-from coursecerts.certificates.web.cascade import published_version_for_course
 from coursecerts.common.upsert import upsert_retried, winner_locked
 from coursecerts.courses.models import CourseRun
 

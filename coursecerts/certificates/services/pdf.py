@@ -59,8 +59,8 @@ def pdf_filename(context) -> str:
 
 def certificate_pdf_get_or_render(*, certificate: GeneratedCertificate, language: str) -> StoredPdf:
     """The stored PDF of a downloadable certificate in `language`, rendered and stored first if needed."""
-    from coursecerts.certificates.web.pdf import render_default_pdf, render_html_pdf
-    from coursecerts.certificates.web.render import render_certificate_html
+    from coursecerts.certificates.rendering.pdf import render_default_pdf, render_html_pdf
+    from coursecerts.certificates.rendering.render import render_certificate_html
     from coursecerts.certificates.web.selectors import certificate_render_context
 
     with translation.override(language):
@@ -83,7 +83,7 @@ def certificate_pdf_get_or_render(*, certificate: GeneratedCertificate, language
 def _with_png_qr(context):
     from dataclasses import replace
 
-    from coursecerts.certificates.web.qr import qr_png_img
+    from coursecerts.certificates.rendering.qr import qr_png_img
 
     return replace(context, qr_svg=qr_png_img(context.verify_url))
 

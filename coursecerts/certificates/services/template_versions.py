@@ -17,7 +17,7 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     TemplateVersionStates,
 )
-from coursecerts.certificates.web.engine import compile_template
+from coursecerts.certificates.rendering.engine import compile_template
 from coursecerts.common.errors import ApplicationError
 
 log = logging.getLogger(__name__)

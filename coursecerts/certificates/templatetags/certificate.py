@@ -1,3 +1,3 @@
-"""The `certificate` library for the built-in templates; the same one operators' templates load (web.library)."""
+"""The `certificate` library for the built-in templates; the same one operators' templates load (rendering.library)."""
 
-from coursecerts.certificates.web.library import register  # noqa: F401
+from coursecerts.certificates.rendering.library import register  # noqa: F401

@@ -1,2 +1,2 @@
-"""The web certificate: the public page, the staff preview, the template cascade, the safe template engine for
-operators' templates, and the render context they all share (Open edX reference section 4)."""
+"""The web certificate's pages: the public page and its PDF, the landing page, the staff preview, with their
+URLs, page cache, rate limit and CSP, on top of certificates.rendering (Open edX reference section 4)."""

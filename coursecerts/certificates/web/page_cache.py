@@ -59,7 +59,7 @@ def freshness_key(verify_uuid: str) -> tuple | None:
 def _languages(inputs: tuple) -> tuple:
     """The language inputs (?lang, the visitor's), reduced to translated languages: arbitrary `?lang=` values
     share one entry instead of filling the cache."""
-    from coursecerts.certificates.web.language import closest_language
+    from coursecerts.certificates.rendering.language import closest_language
 
     return tuple(closest_language(value) for value in inputs)
 

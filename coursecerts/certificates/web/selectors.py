@@ -20,12 +20,12 @@ from coursecerts.certificates.models import (
     CertificateTemplateVersion,
     GeneratedCertificate,
 )
+from coursecerts.certificates.rendering.cascade import published_version_for_course
+from coursecerts.certificates.rendering.configuration import web_view_config
+from coursecerts.certificates.rendering.context import CertificateRenderContext, SignatoryData
+from coursecerts.certificates.rendering.qr import qr_svg
 from coursecerts.certificates.selectors import GONE_STATES, PublicState, certificate_public_status
 from coursecerts.certificates.web import page_cache
-from coursecerts.certificates.web.cascade import published_version_for_course
-from coursecerts.certificates.web.configuration import web_view_config
-from coursecerts.certificates.web.context import CertificateRenderContext, SignatoryData
-from coursecerts.certificates.web.qr import qr_svg
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
 

@@ -19,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from coursecerts.certificates.rendering.dates import certificate_date
+from coursecerts.certificates.rendering.language import page_language
+from coursecerts.certificates.rendering.render import render_certificate_html
 from coursecerts.certificates.selectors import GONE_STATES
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
 from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.certificate_ids import canonical_certificate_id
 from coursecerts.certificates.web.csp import allow_operator_template_styles
-from coursecerts.certificates.web.dates import certificate_date
 from coursecerts.certificates.web.events import track_evidence_visited
-from coursecerts.certificates.web.language import page_language
 from coursecerts.certificates.web.rate_limit import rate_limited
-from coursecerts.certificates.web.render import render_certificate_html
 from coursecerts.certificates.web.selectors import PageKind
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
 from coursecerts.courses.models import CourseModes

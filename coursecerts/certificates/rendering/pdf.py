@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from coursecerts.certificates.web.context import CertificateRenderContext
-from coursecerts.certificates.web.dates import certificate_date
-from coursecerts.certificates.web.fonts import drawable_text, font_folder
+from coursecerts.certificates.rendering.context import CertificateRenderContext
+from coursecerts.certificates.rendering.dates import certificate_date
+from coursecerts.certificates.rendering.fonts import drawable_text, font_folder
 
 log = logging.getLogger(__name__)
 

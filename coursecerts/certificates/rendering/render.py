@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from coursecerts.certificates.models import CertificateTemplateVersion
-from coursecerts.certificates.web.context import CertificateRenderContext
-from coursecerts.certificates.web.engine import render_operator_template
+from coursecerts.certificates.rendering.context import CertificateRenderContext
+from coursecerts.certificates.rendering.engine import render_operator_template
 
 DEFAULT_TEMPLATE = "certificates/web/certificate.html"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
-from coursecerts.certificates.web.fonts import find_font_files, missing_fonts_message
+from coursecerts.certificates.rendering.fonts import find_font_files, missing_fonts_message
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 

@@ -4,7 +4,7 @@
   the context and the loaded modules); only the libraries `certificate` (assets, QR, dates) and `i18n`.
 - Autoescape is always on, and neither {% autoescape off %} nor the `safe`/`safeseq` filters exist: learner
   names are always escaped.
-- The context holds plain values (web.context), never model instances, so the database is out of reach.
+- The context holds plain values (rendering.context), never model instances, so the database is out of reach.
 - Versions are immutable, so each one is compiled once per process and kept (cache keyed by version id).
 """
 
@@ -49,15 +49,15 @@ def sandboxed_engine() -> Engine:
         debug=False,
         autoescape=True,
         string_if_invalid="",
-        builtins=["coursecerts.certificates.web.engine"],
+        builtins=["coursecerts.certificates.rendering.engine"],
         libraries={
-            "certificate": "coursecerts.certificates.web.library",
+            "certificate": "coursecerts.certificates.rendering.library",
             "i18n": "django.templatetags.i18n",
         },
     )
     # Engine always prepends Django's default built-ins (debug, autoescape, safe, include, extends...): replace
     # them with ours.
-    engine.builtins = ["coursecerts.certificates.web.engine"]
+    engine.builtins = ["coursecerts.certificates.rendering.engine"]
     engine.template_builtins = engine.get_template_builtins(engine.builtins)
     return engine
 

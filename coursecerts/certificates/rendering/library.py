@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import template
 
-from coursecerts.certificates.web.dates import certificate_date as _certificate_date
+from coursecerts.certificates.rendering.dates import certificate_date as _certificate_date
 
 register = template.Library()
 
