@@ -243,10 +243,8 @@ def _rss_mb() -> float:
 def _contexts(uuids: list[str], n: int):
     from django.utils import translation
 
-    from coursecerts.certificates.web.selectors import (
-        certificate_get_for_web_view,
-        certificate_render_context,
-    )
+    from coursecerts.certificates.rendering.selectors import certificate_render_context
+    from coursecerts.certificates.web.selectors import certificate_get_for_web_view
 
     translation.activate("en")
     return [certificate_render_context(certificate_get_for_web_view(u), language="en") for u in uuids[:n]]

@@ -17,7 +17,7 @@ register = template.Library()
 
 @register.simple_tag
 def certificate_asset_url(slug) -> str:
-    from coursecerts.certificates.web.selectors import template_asset_url
+    from coursecerts.certificates.rendering.selectors import template_asset_url
 
     return template_asset_url(str(slug))
 

@@ -61,7 +61,7 @@ def certificate_pdf_get_or_render(*, certificate: GeneratedCertificate, language
     """The stored PDF of a downloadable certificate in `language`, rendered and stored first if needed."""
     from coursecerts.certificates.rendering.pdf import render_default_pdf, render_html_pdf
     from coursecerts.certificates.rendering.render import render_certificate_html
-    from coursecerts.certificates.web.selectors import certificate_render_context
+    from coursecerts.certificates.rendering.selectors import certificate_render_context
 
     with translation.override(language):
         context = certificate_render_context(certificate, language=language)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from coursecerts.certificates.rendering import selectors as rendering_selectors
 from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.language import page_language
 from coursecerts.certificates.rendering.render import render_certificate_html
@@ -143,7 +144,7 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
             return _gone(request, page)
         if page.kind is PageKind.NOT_YET:
             return _not_yet(request, page.available_date)
-        context = selectors.certificate_render_context(
+        context = rendering_selectors.certificate_render_context(
             certificate, language=language, now=now, public_state=page.kind
         )
         track_evidence_visited(request, certificate)
@@ -247,7 +248,9 @@ def certificate_preview(request, course_key: str) -> HttpResponse:
     version = _preview_version(request, course_run, mode)
     language = _language(request, course_run, version)
     with translation.override(language):
-        context = selectors.preview_render_context(course_run, mode=mode, language=language, version=version)
+        context = rendering_selectors.preview_render_context(
+            course_run, mode=mode, language=language, version=version
+        )
         html = render_certificate_html(context, version)
     response = HttpResponse(
         html, headers={"Content-Language": language, "Cache-Control": "private, no-store"}

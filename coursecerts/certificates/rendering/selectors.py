@@ -1,0 +1,167 @@
+"""Named reads for rendering: the typed render context of an issued certificate (its page and PDF) and of the
+staff preview's sample, and the template assets operators' templates link to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
+from coursecerts.certificates.models import (
+    CertificateTemplateAsset,
+    CertificateTemplateVersion,
+    GeneratedCertificate,
+)
+from coursecerts.certificates.rendering.configuration import web_view_config
+from coursecerts.certificates.rendering.context import CertificateRenderContext, SignatoryData
+from coursecerts.certificates.rendering.qr import qr_svg
+from coursecerts.certificates.selectors import PublicState
+from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
+from coursecerts.courses.models import CourseRun
+
+SAMPLE_VERIFY_UUID = "0" * 32
+
+
+def certificate_render_context(
+    certificate: GeneratedCertificate,
+    *,
+    language: str,
+    now: datetime | None = None,
+    public_state: PublicState | None = None,
+) -> CertificateRenderContext:
+    """The page of an issued certificate: its stored snapshots (name, title, mode), never current values; with
+    the certificate's `public_state` (certificate_page_get), the page says it, e.g. valid."""
+    course_run = certificate.course
+    configuration = getattr(course_run, "certificate_configuration", None)
+    heading, course_title = certificate_titles(course_run, certificate.course_title)
+    return _context(
+        course_run=course_run,
+        configuration=configuration,
+        learner_name=certificate.name,
+        heading=heading,
+        course_title=course_title,
+        mode=certificate.mode,
+        issued_date=display_date_for_certificate(certificate, course_run, now),
+        verify_uuid=certificate.verify_uuid,
+        language=language,
+        template_version_id=certificate.template_version_id,
+        status=public_state.value if public_state is not None else "",
+    )
+
+
+def preview_render_context(
+    course_run: CourseRun, *, mode: str, language: str, version: CertificateTemplateVersion | None
+) -> CertificateRenderContext:
+    """A sample certificate of the run in `mode`, as it would be issued now (reference 4.2 step 4, 3.3)."""
+    configuration = getattr(course_run, "certificate_configuration", None)
+    with translation.override(language):
+        sample_name = _("Sample Learner")
+    heading, course_title = certificate_titles(course_run)
+    return _context(
+        course_run=course_run,
+        configuration=configuration,
+        learner_name=sample_name,
+        heading=heading,
+        course_title=course_title,
+        mode=mode,
+        issued_date=_preview_date(course_run),
+        verify_uuid=SAMPLE_VERIFY_UUID,
+        language=language,
+        template_version_id=version.pk if version else None,
+        is_preview=True,
+    )
+
+
+def _preview_date(course_run: CourseRun) -> datetime:
+    if course_run.instructor_paced and course_run.certificates_display_behavior == CDB.END_WITH_DATE:
+        return course_run.certificate_available_date
+    if course_run.instructor_paced and course_run.certificates_display_behavior == CDB.END and course_run.end:
+        return course_run.end
+    return timezone.now()
+
+
+def _context(
+    *, course_run, configuration, mode, heading, verify_uuid, language, **values
+) -> CertificateRenderContext:
+    with translation.override(language):
+        configured = getattr(course_run, "web_view_configured", None)
+        config = {key: str(value) for key, value in web_view_config(mode, configured=configured).items()}
+        direction = "rtl" if translation.get_language_bidi() else "ltr"
+    mode_title = config.pop("certificate_title")  # the heading, unless the run's configuration names one
+    organization = course_run.organization
+    verify_url = f"{settings.SITE_URL}{reverse('certificates:page', args=[verify_uuid])}"
+    context = CertificateRenderContext(
+        course_key=str(course_run.id),
+        course_number=course_run.id.course,
+        mode=mode,
+        certificate_title=heading or mode_title,
+        certificate_type=config.pop("certificate_type"),
+        platform_name=config.pop("platform_name"),
+        organization_name=organization.name,
+        organization_short_name=organization.short_name,
+        organization_logo_url=organization.logo.url if organization.logo else "",
+        organization_logo_name=organization.logo.name if organization.logo else "",
+        signatories=_signatories(configuration),
+        certificate_id=verify_uuid,
+        verify_url=verify_url,
+        pdf_url=reverse("certificates:pdf", args=[verify_uuid]) + f"?{urlencode({'lang': language})}",
+        qr_svg=qr_svg(verify_url),
+        language=language,
+        direction=direction,
+        extra=config,
+        **values,
+    )
+    return _with_linkedin(context)
+
+
+def _signatories(configuration) -> tuple[SignatoryData, ...]:
+    if configuration is None:
+        return ()
+    return tuple(
+        SignatoryData(
+            name=s.name,
+            title=s.title,
+            organization=s.organization,
+            image_url=s.signature_image.url if s.signature_image else "",
+            image_name=s.signature_image.name if s.signature_image else "",
+        )
+        for s in configuration.signatories.all()
+    )
+
+
+def _with_linkedin(context: CertificateRenderContext) -> CertificateRenderContext:
+    from dataclasses import replace
+
+    return replace(context, linkedin_url=linkedin_add_to_profile_url(context))
+
+
+def linkedin_add_to_profile_url(context: CertificateRenderContext) -> str:
+    """LinkedIn's add-to-profile link (the certification form, prefilled): name, organisation, issue year and
+    month, the certificate's URL (marked as coming from LinkedIn) and its id."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": context.full_title,
+        "organizationName": context.organization_name,
+        "certUrl": f"{context.verify_url}?utm_source=linkedin",
+        "certId": context.certificate_id,
+    }
+    if context.issued_date is not None:
+        params["issueYear"] = str(context.issued_date.year)
+        params["issueMonth"] = str(context.issued_date.month)
+    return f"https://www.linkedin.com/profile/add?{urlencode(params)}"
+
+
+def template_asset_url(slug: str) -> str:
+    """The URL of a template asset by slug, or '' when there is none (Open edX certificate_asset_url)."""
+    asset = CertificateTemplateAsset.objects.filter(asset_slug=slug).first()
+    return asset.asset.url if asset is not None and asset.asset else ""
+
+
+def storage_exists(name: str) -> bool:
+    return bool(name) and default_storage.exists(name)
