@@ -10,7 +10,7 @@ from coursecerts.courses.models import CourseRun, Organization
 from coursecerts.learners.models import LearnerProfile
 from tests.api.conftest import COURSE_KEY, assert_error
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hostile]
 
 MESSAGE = "Control characters and bidirectional overrides (such as U+{:04X}) are not allowed."
 HOSTILE = {

@@ -15,7 +15,7 @@ from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from tests.api.conftest import COURSE_KEY, assert_error
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hostile]
 
 IMPORT_URL = f"/api/v1/courses/{COURSE_KEY}/import"
 CONFIGURATION_URL = f"/api/v1/courses/{COURSE_KEY}/certificate-configuration"

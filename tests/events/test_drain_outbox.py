@@ -122,6 +122,7 @@ def counts(db: Path) -> tuple[int, int, int]:
         )
 
 
+@pytest.mark.hostile
 def test_a_server_killed_after_an_import_committed_owes_the_generation_and_drain_outbox_issues_it_once(
     operator,
 ):

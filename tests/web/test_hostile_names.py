@@ -15,7 +15,7 @@ from coursecerts.certificates.services import certificate_generate
 from coursecerts.learners.models import LearnerProfile
 from tests.web.pdfs import pdf_pages, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hostile]
 
 # (case id, printed name, a fragment pdftotext must find in the PDF's text)
 CORPUS = [

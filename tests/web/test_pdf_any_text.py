@@ -13,7 +13,7 @@ from tests.factories import CertificateTemplateFactory
 from tests.web.conftest import issue
 from tests.web.pdfs import pdf_fonts, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hostile]
 
 
 def download(client, certificate) -> bytes:
