@@ -2,6 +2,7 @@
 
 from coursecerts.certificates.admin import (  # noqa: F401
     configuration,
+    course_runs,  # replaces the courses app's course-run admin with its subclass
     generated,
     jobs,
     records,
