@@ -13,6 +13,8 @@ State of an entry, from its timestamps:
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -64,3 +66,70 @@ class OutboxEntry(models.Model):
         if self.done_at is not None:
             return "done"
         return "failed" if self.last_error else "pending"
+
+
+class EventTypes(models.TextChoices):
+    """The Open edX certificate events coursecerts sends (openedx-events' CERTIFICATE_* signals); when each fires
+    is written in ADR 0015 and coursecerts.certificates.events.event_type_for."""
+
+    CERTIFICATE_CREATED = "org.openedx.learning.certificate.created.v1", "Certificate created"
+    CERTIFICATE_CHANGED = "org.openedx.learning.certificate.changed.v1", "Certificate changed"
+    CERTIFICATE_REVOKED = "org.openedx.learning.certificate.revoked.v1", "Certificate revoked"
+
+
+class OutgoingEvent(models.Model):
+    """One event owed to the outside world (the Open edX event bus, the webhook endpoints), written in the
+    transaction of the change it tells of (ADR 0015). `id` is the order sinks receive events in; `event_id` is
+    the event's identity everywhere: the openedx-events metadata id on the bus and the `webhook-id` of its
+    webhooks, the same on every resend of this row, so consumers drop repeats."""
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    event_type = models.CharField(max_length=100, choices=EventTypes.choices)
+    time = models.DateTimeField(help_text="When the change happened (UTC): the event's metadata time.")
+    minorversion = models.PositiveSmallIntegerField(default=0)
+    course_key = models.CharField(max_length=255, db_index=True)
+    user_id = models.IntegerField(null=True, blank=True, db_index=True)
+    # openedx-events' CertificateData as its Avro record dict, i.e. AvroSignalSerializer(signal).to_dict(...):
+    # {"certificate": {"user": {...}, "course": {...}, "mode": ..., ...}} (tests/events/test_certificate_events.py).
+    data = models.JSONField()
+    # The `data` of the webhook body: username, course_key, mode, status, previous_status, grade, name,
+    # verify_uuid, certificate_url.
+    webhook_data = models.JSONField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "outgoing event"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="outgoingevent_type_valid", condition=models.Q(event_type__in=EventTypes.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.event_type} {self.course_key} user {self.user_id}"
+
+
+class SinkCursor(models.Model):
+    """How far the relay has handed the outgoing events to one sink (events.sinks): every event with an id up to
+    `position` is handed over, except none: ids the relay passed while their transaction had not committed yet
+    are kept in `gaps` and handed over when they appear (events.relay). A relay works on a sink only while it
+    holds this row's lock (SELECT ... FOR UPDATE SKIP LOCKED), so two relays never hand the same rows over."""
+
+    name = models.CharField(max_length=64, unique=True)
+    position = models.BigIntegerField(default=0, help_text="The last OutgoingEvent id handed to the sink.")
+    # {"<id>": "<ISO time first seen missing>"}: ids below position not seen yet (an open transaction, or one
+    # rolled back); dropped after EVENT_RELAY_GAP_SECONDS.
+    gaps = models.JSONField(default=dict, blank=True)
+    last_handed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "event sink"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} at #{self.position}"
