@@ -7,17 +7,13 @@ from __future__ import annotations
 import json
 import logging
 
-from django.conf import settings
 from django.db import transaction
 
+from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
 from coursecerts.common import signals
 
 tracking_log = logging.getLogger("coursecerts.tracking")
-
-
-def certificate_url(certificate: GeneratedCertificate) -> str:
-    return f"{settings.SITE_URL}/certificates/{certificate.verify_uuid}"
 
 
 def tracking_event(event_name: str, certificate: GeneratedCertificate, **data) -> str:

@@ -17,7 +17,7 @@ from coursecerts.api.schema import errors
 from coursecerts.api.v1.common import StrictInputSerializer
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, Reason, decide
-from coursecerts.certificates.events import certificate_url
+from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import CertificateStatuses
 from coursecerts.common.csv_export import SafeDictWriter
 
