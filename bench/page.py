@@ -243,11 +243,13 @@ def _rss_mb() -> float:
 def _contexts(uuids: list[str], n: int):
     from django.utils import translation
 
-    from coursecerts.certificates.rendering.selectors import certificate_render_context
-    from coursecerts.certificates.web.selectors import certificate_get_for_web_view
+    from coursecerts.certificates.rendering.selectors import (
+        certificate_get_for_rendering,
+        certificate_render_context,
+    )
 
     translation.activate("en")
-    return [certificate_render_context(certificate_get_for_web_view(u), language="en") for u in uuids[:n]]
+    return [certificate_render_context(certificate_get_for_rendering(u), language="en") for u in uuids[:n]]
 
 
 def typst_worker(uuids: list[str], renders: int) -> dict:

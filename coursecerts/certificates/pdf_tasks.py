@@ -15,20 +15,22 @@ log = logging.getLogger(__name__)
 def render_certificate_pdf(self, *, certificate_id: int) -> str:
     """Render and store the PDF in LANGUAGE_CODE (or the closest translated language). Returns its name, or ''
     when the certificate is gone or no longer shown."""
+    from coursecerts.certificates.display import PublicState, certificate_public_status
     from coursecerts.certificates.models import GeneratedCertificate
     from coursecerts.certificates.rendering.language import closest_language
+    from coursecerts.certificates.rendering.selectors import certificate_get_for_rendering
     from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render
-    from coursecerts.certificates.web.selectors import PageKind, certificate_page_get
 
     certificate = GeneratedCertificate.objects.filter(pk=certificate_id).only("verify_uuid").first()
     if certificate is None:
         return ""
-    page = certificate_page_get(certificate.verify_uuid)
-    if page.kind is not PageKind.VALID:
-        log.info("render_certificate_pdf: certificate %s is not shown (%s)", certificate_id, page.kind.value)
+    certificate = certificate_get_for_rendering(certificate.verify_uuid)
+    state = certificate_public_status(certificate).state
+    if state is not PublicState.VALID:
+        log.info("render_certificate_pdf: certificate %s is not shown (%s)", certificate_id, state.value)
         return ""
     language = closest_language(settings.LANGUAGE_CODE) or settings.CERTIFICATE_LANGUAGES[0]
-    return certificate_pdf_get_or_render(certificate=page.certificate, language=language).name
+    return certificate_pdf_get_or_render(certificate=certificate, language=language).name
 
 
 @shared_task(bind=True, max_retries=2, default_retry_delay=30, acks_late=True)

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from coursecerts.certificates.display import certificates_viewable_for_course
 from coursecerts.certificates.eligibility import LearnerFacts
 from coursecerts.certificates.models import (
     PASSED_STATUSES,
     CertificateAllowlist,
     CertificateInvalidation,
-    CertificateStatuses,
     GeneratedCertificate,
 )
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.grades.models import PersistentCourseGrade
 from coursecerts.learners.models import certificate_name
-from coursecerts.learners.selectors import certificate_of_retired_learner
 from coursecerts.verify_student.models import IdVerification, IdVerificationStatus
 
 
@@ -215,8 +210,6 @@ def certificate_get_eligible(*, username: str, course_key) -> GeneratedCertifica
 def certificate_list_passing_for_user(*, username: str) -> list[GeneratedCertificate]:
     """The learner's passing certificates (downloadable, generating) with their runs and configurations,
     oldest first (Open edX v0 list, before its display filters)."""
-    from coursecerts.certificates.models import PASSED_STATUSES
-
     return list(
         GeneratedCertificate.objects.filter(user__username=username, status__in=PASSED_STATUSES)
         .select_related("user", "course", "course__organization", "course__certificate_configuration")
@@ -224,25 +217,7 @@ def certificate_list_passing_for_user(*, username: str) -> list[GeneratedCertifi
     )
 
 
-# --- What the public learns of a certificate (ADR 0011) ----------------------------------------------------
-
-
-class PublicState(enum.Enum):
-    VALID = "valid"
-    NOT_FOUND = "not_found"  # unknown, never issued, or never shown: 404
-    NOT_YET = "not_yet"  # valid, but the run's display rules hide it for now
-    INVALIDATED = "invalidated"  # withdrawn (status unavailable): 410 Gone, with the date, nothing else
-    REVOKED = "revoked"  # no longer downloadable for another reason (notpassing, unverified...): as above
-    RETIRED = "retired"  # the learner is retired (ADR 0012): 410 Gone, nothing else
-
-
-GONE_STATES = frozenset({PublicState.INVALIDATED, PublicState.REVOKED, PublicState.RETIRED})
-
-
-@dataclass(frozen=True)
-class PublicStatus:
-    state: PublicState
-    withdrawn_at: datetime | None = None  # INVALIDATED and REVOKED: when it stopped being valid
+# --- The certificate a verification shows (its public state: display.certificate_public_status, ADR 0011) -----
 
 
 def certificate_get_for_verification(verify_uuid: str) -> GeneratedCertificate | None:
@@ -255,42 +230,3 @@ def certificate_get_for_verification(verify_uuid: str) -> GeneratedCertificate |
         .filter(verify_uuid=verify_uuid)
         .first()
     )
-
-
-def certificate_public_status(certificate: GeneratedCertificate | None, *, now=None) -> PublicStatus:
-    """What every public interface (the page, its PDF, the verification API) says of a certificate: the one home
-    of ADR 0011's rule. In order: unknown or never issued is NOT_FOUND; a retired learner's is RETIRED; in a
-    run whose display rules hide certificates, a valid one is NOT_YET and any other NOT_FOUND (never shown, it
-    stays invisible); a downloadable one is VALID; a generating one (legacy) NOT_FOUND; an unavailable one
-    INVALIDATED and any other REVOKED, with the date it was withdrawn. A valid certificate with a printed name
-    costs no query."""
-    if certificate is None or not _was_issued(certificate):
-        return PublicStatus(PublicState.NOT_FOUND)
-    if certificate_of_retired_learner(certificate):
-        return PublicStatus(PublicState.RETIRED)
-    downloadable = certificate.status == CertificateStatuses.DOWNLOADABLE
-    if not certificates_viewable_for_course(certificate.course, now):
-        return PublicStatus(PublicState.NOT_YET if downloadable else PublicState.NOT_FOUND)
-    if downloadable:
-        return PublicStatus(PublicState.VALID)
-    if certificate.status in PASSED_STATUSES:  # generating (a legacy status): not downloadable yet
-        return PublicStatus(PublicState.NOT_FOUND)
-    invalidated = certificate.status == CertificateStatuses.UNAVAILABLE
-    state = PublicState.INVALIDATED if invalidated else PublicState.REVOKED
-    return PublicStatus(state, withdrawn_at=certificate_withdrawn_at(certificate))
-
-
-def _was_issued(certificate: GeneratedCertificate) -> bool:
-    return certificate.status == CertificateStatuses.DOWNLOADABLE or certificate.issued_date is not None
-
-
-def certificate_withdrawn_at(certificate: GeneratedCertificate) -> datetime:
-    """When the certificate moved into its current status: its last status change in the history, else (a row
-    imported without history) its last modification."""
-    changed = (
-        certificate.history.exclude(status_before=F("status_after"))
-        .order_by("-created", "-pk")
-        .values_list("created", flat=True)
-        .first()
-    )
-    return changed or certificate.modified_date

@@ -8,7 +8,6 @@ preference), and another user's list answers 403 instead of an empty list or a s
 
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -19,26 +18,13 @@ from coursecerts.api.permissions import IsOwnerOrGlobalStaff
 from coursecerts.api.schema import V0ErrorSerializer, errors
 from coursecerts.api.throttling import V0ListThrottle
 from coursecerts.certificates import selectors
-from coursecerts.certificates.display import certificates_viewable_for_course
-from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses
+from coursecerts.certificates.display import (
+    active_configuration,
+    certificate_download_url,
+    certificates_viewable_for_course,
+)
+from coursecerts.certificates.models import PASSED_STATUSES
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
-
-
-def download_url(certificate) -> str | None:
-    """Open edX's formatter: only a downloadable certificate has one; the stored (legacy PDF) URL wins, else
-    the web certificate's relative URL when web certificates are on, else the (empty) stored URL."""
-    if certificate.status != CertificateStatuses.DOWNLOADABLE:
-        return None
-    if certificate.download_url:
-        return certificate.download_url
-    if settings.CERTIFICATES_HTML_VIEW and certificate.course.cert_html_view_enabled:
-        return f"/certificates/{certificate.verify_uuid}"
-    return ""
-
-
-def has_active_web_certificate(course_run) -> bool:
-    configuration = getattr(course_run, "certificate_configuration", None)
-    return bool(configuration and configuration.is_active)
 
 
 def _username_param():
@@ -64,7 +50,7 @@ class CertificateDetailV0Api(APIView):
             return certificate.status in PASSED_STATUSES
 
         def get_download_url(self, certificate) -> str | None:
-            return download_url(certificate)
+            return certificate_download_url(certificate)
 
     @extend_schema(
         operation_id="certificates_v0_detail",
@@ -90,7 +76,7 @@ class CertificateDetailV0Api(APIView):
         certificate = selectors.certificate_get_eligible(username=username, course_key=course_key)
         if certificate is None:
             raise OpenEdxV0Error("no_certificate_for_user")
-        if not certificate.is_pdf_certificate and not has_active_web_certificate(certificate.course):
+        if not certificate.is_pdf_certificate and active_configuration(certificate.course) is None:
             raise OpenEdxV0Error("no_certificate_configuration_for_course")
         return Response(self.OutputSerializer(certificate).data)
 
@@ -140,7 +126,7 @@ class CertificateListV0Api(APIView):
             certificate
             for certificate in selectors.certificate_list_passing_for_user(username=username)
             if certificates_viewable_for_course(certificate.course)
-            and (certificate.is_pdf_certificate or has_active_web_certificate(certificate.course))
+            and (certificate.is_pdf_certificate or active_configuration(certificate.course) is not None)
         ]
         data = self.OutputSerializer(certificates, many=True).data
         order = self.OutputSerializer.Meta.fields

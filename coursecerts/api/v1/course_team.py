@@ -29,9 +29,9 @@ from coursecerts.api.permissions import (
     CourseRolePermission,
 )
 from coursecerts.api.schema import errors
-from coursecerts.api.v0.views import download_url
 from coursecerts.api.v1.common import StrictInputSerializer, put_response
 from coursecerts.api.v1.pagination import PAGE_PARAMETERS, paginate, paginated
+from coursecerts.certificates.display import certificate_download_url
 from coursecerts.certificates.events import certificate_url
 from coursecerts.certificates.models import (
     CertificateGenerationHistory,
@@ -79,7 +79,7 @@ class CertificateOutputSerializer(serializers.Serializer):
     certificate_url = serializers.SerializerMethodField()
 
     def get_download_url(self, certificate) -> str | None:
-        return download_url(certificate)
+        return certificate_download_url(certificate)
 
     def get_certificate_url(self, certificate) -> str | None:
         return _certificate_link(certificate)

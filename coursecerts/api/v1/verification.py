@@ -1,11 +1,12 @@
 """GET /api/v1/certificates/{verify_uuid}: public verification, no login (ADR 0011).
 
-The answer follows the certificate's public state (certificates.selectors.certificate_public_status), as the
+The answer follows the certificate's public status (certificates.display.certificate_public_status), as the
 page and its PDF do: a valid certificate answers 200 with only what is printed on it (no email, no username, no
 grade); one that is no longer valid answers 410 Gone saying whether it was invalidated or revoked and when,
 without the learner's name; a retired learner's answers 410 Gone and nothing else (ADR 0012). Unknown, never
-issued and not yet shown certificates answer the same 404, so the endpoint reveals nothing about certificates
-that were never shown."""
+issued and not yet shown certificates, and those of a run whose page is off (web certificates off, no active
+configuration), answer the same 404, so the endpoint reveals nothing about certificates that were never shown.
+The titles are the page's (rendering.configuration.printed_titles)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,17 @@ from rest_framework.views import APIView
 from coursecerts.api.errors import error_body, not_found
 from coursecerts.api.schema import ErrorSerializer, errors
 from coursecerts.api.throttling import VerifyThrottle
-from coursecerts.certificates.display import display_date_for_certificate
-from coursecerts.certificates.events import certificate_url
-from coursecerts.certificates.models import GeneratedCertificate
-from coursecerts.certificates.selectors import (
+from coursecerts.certificates.display import (
     GONE_STATES,
     PublicState,
     PublicStatus,
-    certificate_get_for_verification,
     certificate_public_status,
+    display_date_for_certificate,
 )
+from coursecerts.certificates.events import certificate_url
+from coursecerts.certificates.models import GeneratedCertificate
+from coursecerts.certificates.rendering.configuration import printed_titles
+from coursecerts.certificates.selectors import certificate_get_for_verification
 
 _GONE = {
     PublicState.INVALIDATED: ("certificate_invalidated", "The certificate was invalidated on {date}."),
@@ -39,8 +41,9 @@ _GONE = {
 def verification_facts(certificate: GeneratedCertificate) -> dict:
     """What a valid certificate's verification shows: what is printed on it."""
     run = certificate.course
-    configuration = getattr(run, "certificate_configuration", None)
-    course_title = certificate.course_title or run.display_name
+    certificate_title, course_title = printed_titles(
+        run, mode=certificate.mode, stored_course_title=certificate.course_title
+    )
     printed = display_date_for_certificate(certificate, run)
     return {
         "verify_uuid": certificate.verify_uuid,
@@ -51,7 +54,7 @@ def verification_facts(certificate: GeneratedCertificate) -> dict:
         "course_key": str(run.id),
         "course_title": course_title,
         "organization": run.organization.name,
-        "certificate_title": (configuration.title if configuration and configuration.title else course_title),
+        "certificate_title": certificate_title,
         "certificate_type": certificate.mode,
         "issue_date": printed.date() if printed else None,
         "certificate_url": certificate_url(certificate),

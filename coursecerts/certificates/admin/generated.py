@@ -5,16 +5,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from coursecerts.certificates.admin.actions import invalidate, regenerate, revalidate
+from coursecerts.certificates.display import PublicState, certificate_record_status
 from coursecerts.certificates.models import (
     CertificateDateOverride,
     CertificateHistory,
     CertificateInvalidation,
     GeneratedCertificate,
 )
-from coursecerts.certificates.selectors import PublicState, certificate_public_status
 from coursecerts.common.admin import CourseKeyAdminMixin, CourseRunListFilter
 
-# What the public page shows, in the words of the admin (the rule: selectors.certificate_public_status).
+# What the public page shows, in the words of the admin (the rule: display.certificate_record_status).
 PUBLIC_STATES = {
     PublicState.VALID: "valid: shown to anyone with the link",
     PublicState.NOT_YET: "valid, hidden until the course run's certificate date",
@@ -139,7 +139,7 @@ class GeneratedCertificateAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
     @admin.display(description="public page")
     def public_page(self, certificate):
         """Links to the certificate's public page and PDF, and what a visitor gets there."""
-        state = certificate_public_status(certificate).state
+        state = certificate_record_status(certificate).state
         return format_html(
             '<a href="{}">page</a> · <a href="{}">PDF</a> ({})',
             self.view_on_site(certificate),

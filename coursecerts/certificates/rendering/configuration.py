@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from coursecerts.certificates.display import certificate_titles
 from coursecerts.certificates.models import CertificateHtmlViewConfiguration
-from coursecerts.courses.models import CourseModes
+from coursecerts.courses.models import CourseModes, CourseRun
 
 _ACHIEVEMENT = (_("Certificate"), _("Certificate of Achievement"))
 DEFAULT_MODE_TEXTS: dict[str, tuple[str, str]] = {
@@ -37,6 +38,19 @@ def web_view_config(mode: str, *, configured: dict | None = None) -> dict:
     config.update(_section(configured, "default"))
     config.update(_section(configured, mode))
     return config
+
+
+def printed_titles(
+    course_run: CourseRun, *, mode: str, stored_course_title: str = "", configured: dict | None = None
+) -> tuple[str, str]:
+    """(certificate title, course title) as a certificate prints them, on its page, its PDF, LinkedIn and the
+    verification API: the heading and course title of display.certificate_titles, and, when the run names no
+    heading, the mode's title from the web-view configuration (in the active language). Reads the configuration
+    only then, unless `configured` is given."""
+    heading, course_title = certificate_titles(course_run, stored_course_title)
+    if not heading:
+        heading = str(web_view_config(mode, configured=configured)["certificate_title"])
+    return heading, course_title
 
 
 def _section(configured: dict, key: str) -> dict:

@@ -12,20 +12,35 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
+from coursecerts.certificates.display import PublicState, display_date_for_certificate
 from coursecerts.certificates.models import (
+    CertificateHtmlViewConfiguration,
     CertificateTemplateAsset,
     CertificateTemplateVersion,
     GeneratedCertificate,
 )
-from coursecerts.certificates.rendering.configuration import web_view_config
+from coursecerts.certificates.rendering.configuration import printed_titles, web_view_config
 from coursecerts.certificates.rendering.context import CertificateRenderContext, SignatoryData
 from coursecerts.certificates.rendering.qr import qr_svg
-from coursecerts.certificates.selectors import PublicState
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseRun
 
 SAMPLE_VERIFY_UUID = "0" * 32
+
+
+def certificate_get_for_rendering(verify_uuid: str) -> GeneratedCertificate | None:
+    """The certificate with this public id, with everything its page and PDF show, in two queries."""
+    return (
+        GeneratedCertificate.objects.select_related(
+            "course__organization",
+            "course__certificate_configuration",
+            "template_version__template",
+            "date_override",
+        )
+        .prefetch_related("course__certificate_configuration__signatories")
+        .filter(verify_uuid=verify_uuid)
+        .first()
+    )
 
 
 def certificate_render_context(
@@ -39,13 +54,11 @@ def certificate_render_context(
     the certificate's `public_state` (certificate_page_get), the page says it, e.g. valid."""
     course_run = certificate.course
     configuration = getattr(course_run, "certificate_configuration", None)
-    heading, course_title = certificate_titles(course_run, certificate.course_title)
     return _context(
         course_run=course_run,
         configuration=configuration,
         learner_name=certificate.name,
-        heading=heading,
-        course_title=course_title,
+        stored_course_title=certificate.course_title,
         mode=certificate.mode,
         issued_date=display_date_for_certificate(certificate, course_run, now),
         verify_uuid=certificate.verify_uuid,
@@ -62,13 +75,11 @@ def preview_render_context(
     configuration = getattr(course_run, "certificate_configuration", None)
     with translation.override(language):
         sample_name = _("Sample Learner")
-    heading, course_title = certificate_titles(course_run)
     return _context(
         course_run=course_run,
         configuration=configuration,
         learner_name=sample_name,
-        heading=heading,
-        course_title=course_title,
+        stored_course_title="",
         mode=mode,
         issued_date=_preview_date(course_run),
         verify_uuid=SAMPLE_VERIFY_UUID,
@@ -87,20 +98,27 @@ def _preview_date(course_run: CourseRun) -> datetime:
 
 
 def _context(
-    *, course_run, configuration, mode, heading, verify_uuid, language, **values
+    *, course_run, configuration, mode, stored_course_title, verify_uuid, language, **values
 ) -> CertificateRenderContext:
     with translation.override(language):
+        # A run loaded with its web-view configuration (`web_view_configured`, web.page_cache) spares the query.
         configured = getattr(course_run, "web_view_configured", None)
+        if configured is None:
+            configured = CertificateHtmlViewConfiguration.get_config()
         config = {key: str(value) for key, value in web_view_config(mode, configured=configured).items()}
+        certificate_title, course_title = printed_titles(
+            course_run, mode=mode, stored_course_title=stored_course_title, configured=configured
+        )
         direction = "rtl" if translation.get_language_bidi() else "ltr"
-    mode_title = config.pop("certificate_title")  # the heading, unless the run's configuration names one
+    del config["certificate_title"]  # printed_titles says which title is printed
     organization = course_run.organization
     verify_url = f"{settings.SITE_URL}{reverse('certificates:page', args=[verify_uuid])}"
     context = CertificateRenderContext(
         course_key=str(course_run.id),
         course_number=course_run.id.course,
         mode=mode,
-        certificate_title=heading or mode_title,
+        certificate_title=certificate_title,
+        course_title=course_title,
         certificate_type=config.pop("certificate_type"),
         platform_name=config.pop("platform_name"),
         organization_name=organization.name,

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from coursecerts.certificates import selectors
+from coursecerts.certificates.display import printed_course_title
 from coursecerts.certificates.eligibility import Action, LearnerFacts, Policy, decide
 from coursecerts.certificates.events import certificates_changed_on_commit
 from coursecerts.certificates.generation_selectors import Tally, chunk_size
@@ -25,7 +26,6 @@ from coursecerts.certificates.selectors import LearnerRef
 from coursecerts.certificates.services.generation import (
     apply_generate,
     apply_revoke,
-    course_title,
     format_grade,
     tracked_fields,
 )
@@ -89,7 +89,7 @@ def decide_and_write(
     actor: AbstractBaseUser | None = None,
 ) -> Tally:
     """Decide every (user, facts, certificate) row and write the changes in bulk."""
-    policy, now, title = Policy.from_settings(), timezone.now(), course_title(course_run)
+    policy, now, title = Policy.from_settings(), timezone.now(), printed_course_title(course_run)
     tally, writes, versions = Tally(), [], None
     for user, facts, certificate in rows:
         decision = decide(facts, policy)

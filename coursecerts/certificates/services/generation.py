@@ -140,7 +140,7 @@ def certificate_generate(
     apply_generate(
         certificate,
         name=selectors.learner_certificate_name(user),
-        course_title=course_title(course_run),
+        course_title=printed_course_title(course_run),
         mode=mode,
         grade=grade,
         status=status,
@@ -165,11 +165,6 @@ def certificate_generate(
         source,
     )
     return certificate
-
-
-def course_title(course_run: CourseRun) -> str:
-    """The course title snapshotted at issue (display.printed_course_title)."""
-    return printed_course_title(course_run)
 
 
 def _revoke(

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 
+from coursecerts.certificates.display import PublicState, certificate_record_status
 from coursecerts.certificates.models import GeneratedCertificate
-from coursecerts.certificates.selectors import PublicState, certificate_public_status
 from coursecerts.certificates.services.pdf import PDF_FOLDER, pdf_storage, stored_pdf_names
 
 _KEPT = (PublicState.VALID, PublicState.NOT_YET)
@@ -59,7 +59,7 @@ def certificate_pdfs_move_to_private(*, dry_run: bool = False) -> PdfMoveResult:
 
 def _downloadable_verify_uuids(verify_uuids: list[str]) -> set[str]:
     certificates = GeneratedCertificate.objects.select_related("course").filter(verify_uuid__in=verify_uuids)
-    return {c.verify_uuid for c in certificates if certificate_public_status(c).state in _KEPT}
+    return {c.verify_uuid for c in certificates if certificate_record_status(c).state in _KEPT}
 
 
 def _move(name: str) -> None:

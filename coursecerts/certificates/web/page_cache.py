@@ -5,7 +5,8 @@ Each visit runs one raw SQL query that reads what the page depends on: the certi
 status, its date override, when its run, organisation, configuration, signatories and the web-view
 configuration last changed, and when its learner was retired (retirement may change nothing else the page
 shows: a printed name that was already blank stays blank). A cached page is served only when that key is
-unchanged, the display rules still show it at this moment with the same date, and it is younger than
+unchanged, the public rule (display.certificate_public_status) still shows it at this moment with the same
+date, and it is younger than
 CERTIFICATE_PAGE_CACHE_SECONDS (which bounds anything the key does not see, e.g. a replaced asset file). Only
 valid pages are cached: a revoked or invalidated certificate changes the key at once.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -22,7 +24,11 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connection
 
-from coursecerts.certificates.display import certificates_viewable_for_course, display_date_for_certificate
+from coursecerts.certificates.display import (
+    PublicState,
+    certificate_public_status,
+    display_date_for_certificate,
+)
 from coursecerts.certificates.models import (
     CertificateConfiguration,
     CertificateDateOverride,
@@ -35,8 +41,41 @@ from coursecerts.learners.models import LearnerProfile
 
 
 @dataclass(frozen=True)
+class CourseStamp:
+    """The part of a freshness key that changes with the run, its organisation, configuration, signatories and
+    the web-view configuration: what course_run_cached keys on."""
+
+    course_key: str
+    run_modified: datetime
+    organization_modified: datetime
+    configuration_modified: datetime | None
+    signatories_modified: datetime | None
+    signatory_count: int
+    web_view_changed: datetime | None
+
+
+@dataclass(frozen=True)
+class FreshnessKey:
+    """What a certificate's page depends on (the module docstring): a cached page is served only while it is
+    equal."""
+
+    status: str
+    name: str
+    mode: str
+    course_title: str
+    issued_date: datetime | None
+    template_version_id: int | None
+    modified_date: datetime
+    user_id: int
+    override_date: datetime | None
+    override_modified: datetime | None
+    course: CourseStamp
+    retired_at: datetime | None
+
+
+@dataclass(frozen=True)
 class CachedPage:
-    key: tuple
+    key: FreshnessKey
     certificate: GeneratedCertificate
     display_date: datetime | None
     html: str
@@ -48,12 +87,43 @@ _pages: OrderedDict[tuple, CachedPage] = OrderedDict()
 _lock = threading.Lock()
 
 
-def freshness_key(verify_uuid: str) -> tuple | None:
+def freshness_key(verify_uuid: str) -> FreshnessKey | None:
     """What the page of `verify_uuid` depends on, in one query; None when there is no such certificate."""
     with connection.cursor() as cursor:
         cursor.execute(_sql(connection.vendor), [verify_uuid])
         row = cursor.fetchone()
-    return tuple(row) if row is not None else None
+    return _freshness_key(row) if row is not None else None
+
+
+def _freshness_key(row) -> FreshnessKey:
+    (
+        status, name, mode, course_title, issued_date, template_version_id, modified_date, user_id,
+        override_date, override_modified, run_modified, organization_modified, configuration_modified,
+        signatories_modified, signatory_count, web_view_changed, course_key, retired_at,
+    ) = row  # fmt: skip
+    course = CourseStamp(
+        course_key=course_key,
+        run_modified=run_modified,
+        organization_modified=organization_modified,
+        configuration_modified=configuration_modified,
+        signatories_modified=signatories_modified,
+        signatory_count=signatory_count,
+        web_view_changed=web_view_changed,
+    )
+    return FreshnessKey(
+        status=status,
+        name=name,
+        mode=mode,
+        course_title=course_title,
+        issued_date=issued_date,
+        template_version_id=template_version_id,
+        modified_date=modified_date,
+        user_id=user_id,
+        override_date=override_date,
+        override_modified=override_modified,
+        course=course,
+        retired_at=retired_at,
+    )
 
 
 def _languages(inputs: tuple) -> tuple:
@@ -64,7 +134,7 @@ def _languages(inputs: tuple) -> tuple:
     return tuple(closest_language(value) for value in inputs)
 
 
-def lookup(verify_uuid: str, inputs: tuple, key: tuple | None, now: datetime) -> CachedPage | None:
+def lookup(verify_uuid: str, inputs: tuple, key: FreshnessKey | None, now: datetime) -> CachedPage | None:
     if key is None or settings.CERTIFICATE_PAGE_CACHE_SIZE <= 0:
         return None
     inputs = _languages(inputs)
@@ -78,15 +148,14 @@ def lookup(verify_uuid: str, inputs: tuple, key: tuple | None, now: datetime) ->
         or time.monotonic() - page.stored_at > settings.CERTIFICATE_PAGE_CACHE_SECONDS
     ):
         return None
-    course_run = page.certificate.course
-    if not certificates_viewable_for_course(course_run, now):
+    if certificate_public_status(page.certificate, now=now).state is not PublicState.VALID:
         return None
-    if display_date_for_certificate(page.certificate, course_run, now) != page.display_date:
+    if display_date_for_certificate(page.certificate, page.certificate.course, now) != page.display_date:
         return None
     return page
 
 
-def store(verify_uuid: str, inputs: tuple, key: tuple | None, **values) -> None:
+def store(verify_uuid: str, inputs: tuple, key: FreshnessKey | None, **values) -> None:
     if key is None or settings.CERTIFICATE_PAGE_CACHE_SIZE <= 0:
         return
     inputs = _languages(inputs)
@@ -98,22 +167,16 @@ def store(verify_uuid: str, inputs: tuple, key: tuple | None, **values) -> None:
             _pages.popitem(last=False)
 
 
-def course_stamp(key: tuple | None) -> tuple | None:
-    """The part of a freshness key that changes with the run, its organisation, configuration, signatories and
-    the web-view configuration: what course_run_cached keys on."""
-    return (key[16], *key[10:16]) if key is not None else None
+_runs: OrderedDict[CourseStamp, CourseRun] = OrderedDict()
 
 
-_runs: OrderedDict[tuple, CourseRun] = OrderedDict()
-
-
-def course_run_cached(stamp: tuple, load) -> CourseRun:
+def course_run_cached(stamp: CourseStamp, load: Callable[[str], CourseRun | None]) -> CourseRun | None:
     """The run (with organisation, configuration and signatories loaded) for this stamp, loaded once per
     process while the stamp holds. Shared by every certificate of the run, read-only."""
     with _lock:
         run = _runs.get(stamp)
     if run is None:
-        run = load(stamp[0])
+        run = load(stamp.course_key)
         if run is not None:  # the web-view configuration is part of the stamp too
             run.web_view_configured = CertificateHtmlViewConfiguration.get_config()
         with _lock:

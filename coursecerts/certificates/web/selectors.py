@@ -6,21 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-
-from coursecerts.certificates.models import (
-    CertificateConfiguration,
-    CertificateTemplateVersion,
-    GeneratedCertificate,
-)
+from coursecerts.certificates.display import PublicState, certificate_public_status
+from coursecerts.certificates.models import CertificateTemplateVersion, GeneratedCertificate
 from coursecerts.certificates.rendering.cascade import published_version_for_course
-from coursecerts.certificates.selectors import GONE_STATES, PublicState, certificate_public_status
+from coursecerts.certificates.rendering.selectors import certificate_get_for_rendering
 from coursecerts.certificates.web import page_cache
-from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
 
-# What a page shows is the certificate's public state (certificates.selectors.certificate_public_status), and
-# NOT_FOUND as well when the run has web certificates off or no active configuration.
+# What a page shows is the certificate's public state (display.certificate_public_status).
 PageKind = PublicState
 
 
@@ -28,35 +21,22 @@ PageKind = PublicState
 class CertificatePage:
     kind: PageKind
     certificate: GeneratedCertificate | None = None
-    available_date: datetime | None = None
+    available_date: datetime | None = None  # NOT_YET
     withdrawn_at: datetime | None = None  # INVALIDATED and REVOKED
 
 
-def certificate_get_for_web_view(verify_uuid: str) -> GeneratedCertificate | None:
-    """The certificate with this public id, with everything its page shows, in two queries."""
-    return (
-        GeneratedCertificate.objects.select_related(
-            "course__organization",
-            "course__certificate_configuration",
-            "template_version__template",
-            "date_override",
-        )
-        .prefetch_related("course__certificate_configuration__signatories")
-        .filter(verify_uuid=verify_uuid)
-        .first()
-    )
-
-
-def certificate_get_with_cached_run(verify_uuid: str, stamp: tuple) -> GeneratedCertificate | None:
-    """As certificate_get_for_web_view, with the run's part (run, organisation, configuration, signatories)
-    taken from the per-process cache while its stamp (web.page_cache.course_stamp) holds: one light query."""
+def certificate_get_with_cached_run(
+    verify_uuid: str, course_stamp: page_cache.CourseStamp
+) -> GeneratedCertificate | None:
+    """As rendering.selectors.certificate_get_for_rendering, with the run's part (run, organisation,
+    configuration, signatories) taken from the per-process cache while `course_stamp` holds: one light query."""
     certificate = (
         GeneratedCertificate.objects.select_related("template_version__template", "date_override")
         .filter(verify_uuid=verify_uuid)
         .first()
     )
     if certificate is not None:
-        certificate.course = page_cache.course_run_cached(stamp, course_run_get_for_page)
+        certificate.course = page_cache.course_run_cached(course_stamp, course_run_get_for_page)
     return certificate
 
 
@@ -70,43 +50,24 @@ def course_run_get_for_page(course_key) -> CourseRun | None:
 
 
 def certificate_page_get(
-    verify_uuid: str, *, now: datetime | None = None, key: tuple | None = None
+    verify_uuid: str,
+    *,
+    now: datetime | None = None,
+    course_stamp: page_cache.CourseStamp | None = None,
 ) -> CertificatePage:
-    """What `/certificates/<verify_uuid>` and its PDF show (reference 4.2): a certificate's public state (ADR 0011)
-    in a run with web certificates on; a valid one needs an active configuration too.
-    With the page's freshness `key` (web.page_cache), the run's part comes from the per-process cache."""
-    if key is not None:
-        certificate = certificate_get_with_cached_run(verify_uuid, page_cache.course_stamp(key))
+    """What `/certificates/<verify_uuid>` and its PDF show: the certificate's public status
+    (display.certificate_public_status, ADR 0011). With the `course_stamp` of the page's freshness key
+    (web.page_cache), the run's part comes from the per-process cache."""
+    if course_stamp is not None:
+        certificate = certificate_get_with_cached_run(verify_uuid, course_stamp)
     else:
-        certificate = certificate_get_for_web_view(verify_uuid)
-    if certificate is None or not _web_certificates_on(certificate.course):
-        return CertificatePage(PageKind.NOT_FOUND)
+        certificate = certificate_get_for_rendering(verify_uuid)
     public = certificate_public_status(certificate, now=now)
-    if public.state in GONE_STATES:
-        return CertificatePage(public.state, certificate, withdrawn_at=public.withdrawn_at)
-    if public.state is PageKind.NOT_FOUND or _active_configuration(certificate.course) is None:
+    if public.state is PageKind.NOT_FOUND:
         return CertificatePage(PageKind.NOT_FOUND)
-    if public.state is PageKind.NOT_YET:
-        return CertificatePage(
-            PageKind.NOT_YET, certificate, available_date=_available_date(certificate.course)
-        )
-    return CertificatePage(PageKind.VALID, certificate)
-
-
-def _web_certificates_on(course_run: CourseRun) -> bool:
-    return settings.CERTIFICATES_HTML_VIEW and course_run.cert_html_view_enabled
-
-
-def _active_configuration(course_run: CourseRun) -> CertificateConfiguration | None:
-    configuration = getattr(course_run, "certificate_configuration", None)
-    return configuration if configuration is not None and configuration.is_active else None
-
-
-def _available_date(course_run: CourseRun) -> datetime | None:
-    """When a hidden certificate shows: the available date, or the end of a run that shows them at its end."""
-    if course_run.certificates_display_behavior == CDB.END_WITH_DATE:
-        return course_run.certificate_available_date
-    return course_run.end
+    return CertificatePage(
+        public.state, certificate, available_date=public.available_date, withdrawn_at=public.withdrawn_at
+    )
 
 
 def can_preview(user, course_run: CourseRun) -> bool:

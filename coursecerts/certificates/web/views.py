@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from coursecerts.certificates.display import GONE_STATES
 from coursecerts.certificates.rendering import selectors as rendering_selectors
 from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.language import page_language
 from coursecerts.certificates.rendering.render import render_certificate_html
-from coursecerts.certificates.selectors import GONE_STATES
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
 from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.certificate_ids import canonical_certificate_id
@@ -134,7 +134,9 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
     if cached is not None:
         track_evidence_visited(request, cached.certificate)
         return _page_response(cached.html, cached.language, cached.certificate.template_version_id)
-    page = selectors.certificate_page_get(verify_uuid, now=now, key=key)
+    page = selectors.certificate_page_get(
+        verify_uuid, now=now, course_stamp=key.course if key is not None else None
+    )
     if page.kind is PageKind.NOT_FOUND:
         return _not_found(request)
     certificate = page.certificate
