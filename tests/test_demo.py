@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from coursecerts import demo
+from coursecerts.certificates import demo
 from coursecerts.certificates.models import (
     CertificateAllowlist,
     CertificateConfiguration,

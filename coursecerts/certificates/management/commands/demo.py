@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coursecerts import demo
+from coursecerts.certificates import demo
 from coursecerts.certificates.management.progress import progress_bar
 
 
