@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,28 @@ class PdfRenderError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file the PDF carries: an associated file of the document (ISO 19005-3, PDF/A-3b), such as the
+    certificate's Open Badges credential, so that one file holds both the picture and the proof. `data` must be
+    UTF-8 text (typst receives it as a string); `relationship` is PDF's AFRelationship: Alternative says the file
+    is another form of what the page shows (docs/web-certificates.md)."""
+
+    name: str
+    data: bytes
+    mime_type: str
+    description: str
+    relationship: str = "Alternative"
+
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+
+def pdf_standard(attachment: PdfAttachment | None) -> str:
+    """PDF/A-2b, or PDF/A-3b when the PDF carries a file (PDF/A-2 allows only PDF/A files inside)."""
+    return "a-3b" if attachment is not None else "a-2b"
+
+
 @lru_cache(maxsize=1)
 def _typst():
     """(compiler, template bytes), made once per process."""
@@ -41,8 +64,11 @@ def _typst():
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True), TYPST_TEMPLATE.read_bytes()
 
 
-def render_default_pdf(context: CertificateRenderContext) -> bytes:
-    """The built-in design as PDF/A-2b. Call inside translation.override(context.language).
+def render_default_pdf(
+    context: CertificateRenderContext, *, attachment: PdfAttachment | None = None
+) -> bytes:
+    """The built-in design as PDF/A-2b, or PDF/A-3b carrying `attachment`. Call inside
+    translation.override(context.language).
 
     PDF/A forbids drawing a character without a glyph, so typst refuses a text that no certificate font covers.
     Rather than fail every PDF of a run for one such character, the certificate is drawn again with those
@@ -51,7 +77,7 @@ def render_default_pdf(context: CertificateRenderContext) -> bytes:
 
     root, data = _typst_data(context)
     try:
-        return _typst_compile(root, data, context)
+        return _typst_compile(root, data, context, attachment)
     except typst.TypstError as exc:
         if UNDRAWABLE_TEXT not in str(exc):
             raise PdfRenderError(
@@ -63,19 +89,29 @@ def render_default_pdf(context: CertificateRenderContext) -> bytes:
             exc,
         )
     try:
-        return _typst_compile(root, _drawable(data), context)
+        return _typst_compile(root, _drawable(data), context, attachment)
     except typst.TypstError as exc:
         raise PdfRenderError(f"typst could not render certificate {context.certificate_id}: {exc}") from exc
 
 
-def _typst_compile(root: str, data: dict, context: CertificateRenderContext) -> bytes:
+def _typst_compile(
+    root: str, data: dict, context: CertificateRenderContext, attachment: PdfAttachment | None
+) -> bytes:
     compiler, template = _typst()
+    inputs = {"data": json.dumps(data), "qr": context.qr_svg}
+    if attachment is not None:
+        inputs["attachment"] = attachment.text()
+        inputs["attachment_meta"] = json.dumps(
+            {
+                "name": attachment.name,
+                "mime_type": attachment.mime_type,
+                "description": attachment.description,
+                "relationship": attachment.relationship.lower(),
+            }
+        )
     with _lock:  # a Compiler is not shared between threads
         return compiler.compile(
-            input=template,
-            root=root,
-            sys_inputs={"data": json.dumps(data), "qr": context.qr_svg},
-            pdf_standards=["a-2b"],
+            input=template, root=root, sys_inputs=inputs, pdf_standards=[pdf_standard(attachment)]
         )
 
 
@@ -174,13 +210,26 @@ def _image_path(name: str) -> str:
     return "/" + name
 
 
-def render_html_pdf(html: str) -> bytes:
-    """An operator's template, printed by WeasyPrint from the page's HTML. Only media URLs and data: URLs are
-    fetched (media from storage), so a template cannot make the server read other files or call other hosts."""
-    from weasyprint import HTML
+def render_html_pdf(html: str, *, attachment: PdfAttachment | None = None) -> bytes:
+    """An operator's template, printed by WeasyPrint from the page's HTML, as PDF/A-2b, or PDF/A-3b carrying
+    `attachment`. Only media URLs and data: URLs are fetched (media from storage), so a template cannot make the
+    server read other files or call other hosts."""
+    from weasyprint import HTML, Attachment
 
+    attachments = []
+    if attachment is not None:
+        attachments.append(
+            Attachment(
+                string=attachment.text(),
+                name=attachment.name,
+                description=attachment.description,
+                relationship=attachment.relationship,
+            )
+        )
     return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_media_only_fetcher()).write_pdf(
-        font_config=_weasyprint_fonts(), pdf_variant="pdf/a-2b"
+        font_config=_weasyprint_fonts(),
+        pdf_variant=f"pdf/{pdf_standard(attachment)}",
+        attachments=attachments,
     )
 
 
