@@ -1,7 +1,7 @@
 """The page, the Open edX v0 API, the v1 verification API and the course report agree on what a certificate is,
 case by case: each calls the display rules of certificates/display.py (certificate_public_status,
-web_certificates_on, active_configuration, certificates_viewable_for_course, certificate_download_url) and
-eligibility.decide, never a copy of them.
+certificate_record_status, web_certificates_on, active_configuration, certificates_viewable_for_course,
+certificate_download_url) and eligibility.decide, never a copy of them.
 
 Each row is one case and what every interface answers:
 - page: the status of /certificates/<verify_uuid> (200 for the "not available yet" page too);
@@ -90,9 +90,10 @@ CASES = [
     (hidden_until_available_date, 200, (404, None), ABSENT, ("downloadable", True, True)),
     (invalidated, 410, (410, "invalidated"), ABSENT, ("unavailable", False, False)),
     (notpassing, 410, (410, "revoked"), ABSENT, ("notpassing", False, False)),
-    # Open edX's v0 lists it without a link to the page; the report states the stored facts (README "Reports").
-    (web_certificates_off, 404, (404, None), "", ("downloadable", True, True)),
-    (no_active_configuration, 404, (404, None), ABSENT, ("downloadable", True, True)),
+    # The page needs its run's web settings; the verification API does not (ADR 0011); Open edX's v0 lists it
+    # without a link to the page when web certificates are off; the report states the stored facts.
+    (web_certificates_off, 404, (200, "valid"), "", ("downloadable", True, True)),
+    (no_active_configuration, 404, (200, "valid"), ABSENT, ("downloadable", True, True)),
     (retired, 410, (410, "retired"), PAGE, ("downloadable", True, True)),
 ]
 

@@ -87,7 +87,7 @@ class PublicStatus:
 def certificate_public_status(
     certificate: GeneratedCertificate | None, *, now: datetime | None = None
 ) -> PublicStatus:
-    """What every public interface (the page, its PDF, the verification API) says of a certificate, in order:
+    """What the page and its PDF say of a certificate (and so the PDF task and the page cache), in order:
     NOT_FOUND in a run with web certificates off; then the certificate's own state (certificate_record_status),
     gone states as they are; NOT_FOUND in a run without an active configuration; NOT_YET with the date it shows;
     VALID. The run, its configuration and a date override are read from the certificate (select_related)."""
@@ -109,10 +109,11 @@ def certificate_record_status(
     certificate: GeneratedCertificate | None, *, now: datetime | None = None
 ) -> PublicStatus:
     """The certificate's own public state, whatever its run's web settings (certificate_public_status adds them):
-    unknown or never issued is NOT_FOUND; a retired learner's is RETIRED; in a run whose display rules hide
-    certificates, a valid one is NOT_YET and any other NOT_FOUND (never shown, it stays invisible); a
-    downloadable one is VALID; a generating one (legacy) NOT_FOUND; an unavailable one INVALIDATED and any other
-    REVOKED, with the date it was withdrawn. A valid certificate with a printed name costs no query."""
+    what the verification API answers (ADR 0011), the admin shows and the PDF move keeps. Unknown or never issued
+    is NOT_FOUND; a retired learner's is RETIRED; in a run whose display rules hide certificates, a valid one is
+    NOT_YET and any other NOT_FOUND (never shown, it stays invisible); a downloadable one is VALID; a generating
+    one (legacy) NOT_FOUND; an unavailable one INVALIDATED and any other REVOKED, with the date it was withdrawn.
+    A valid certificate with a printed name costs no query."""
     if certificate is None or not _was_issued(certificate):
         return PublicStatus(PublicState.NOT_FOUND)
     if certificate_of_retired_learner(certificate):

@@ -1,12 +1,13 @@
 """GET /api/v1/certificates/{verify_uuid}: public verification, no login (ADR 0011).
 
-The answer follows the certificate's public status (certificates.display.certificate_public_status), as the
-page and its PDF do: a valid certificate answers 200 with only what is printed on it (no email, no username, no
-grade); one that is no longer valid answers 410 Gone saying whether it was invalidated or revoked and when,
-without the learner's name; a retired learner's answers 410 Gone and nothing else (ADR 0012). Unknown, never
-issued and not yet shown certificates, and those of a run whose page is off (web certificates off, no active
-configuration), answer the same 404, so the endpoint reveals nothing about certificates that were never shown.
-The titles are the page's (rendering.configuration.printed_titles)."""
+The answer follows the certificate's own public state (certificates.display.certificate_record_status, the
+rule the page and its PDF apply before their run's web settings): a valid certificate answers 200 with only what
+is printed on it (no email, no username, no grade); one that is no longer valid answers 410 Gone saying whether
+it was invalidated or revoked and when, without the learner's name; a retired learner's answers 410 Gone and
+nothing else (ADR 0012). Unknown, never issued and not yet shown certificates answer the same 404, so the
+endpoint reveals nothing about certificates that were never shown. Unlike the page, it does not depend on web
+certificates being on or on an active configuration (ADR 0011). The titles are the page's
+(rendering.configuration.printed_titles)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from coursecerts.certificates.display import (
     GONE_STATES,
     PublicState,
     PublicStatus,
-    certificate_public_status,
+    certificate_record_status,
     display_date_for_certificate,
 )
 from coursecerts.certificates.events import certificate_url
@@ -112,7 +113,7 @@ class CertificateVerifyApi(APIView):
     )
     def get(self, request, verify_uuid):
         certificate = certificate_get_for_verification(verify_uuid)
-        public = certificate_public_status(certificate)
+        public = certificate_record_status(certificate)
         if public.state in GONE_STATES:
             return Response(self.GoneSerializer(gone_body(public)).data, status=410)
         if public.state is not PublicState.VALID:
