@@ -1,17 +1,28 @@
-"""What coursecerts tells the outside world about certificates, always after the transaction commits:
-Django signals with Open edX names (COURSE_CERT_CHANGED/AWARDED/REVOKED) and Open edX tracking-log events
-(edx.certificate.created / revoked) on the `coursecerts.tracking` logger as JSON lines."""
+"""What coursecerts tells the outside world about certificates:
+- in the change's transaction, the Open edX certificate events (org.openedx.learning.certificate.*.v1) written
+  to the outbox of outgoing events, which the relay sends to the event bus and the webhooks (ADR 0015);
+- after the transaction commits, Django signals with Open edX names (COURSE_CERT_CHANGED/AWARDED/REVOKED) and
+  Open edX tracking-log events (edx.certificate.created / revoked) on the `coursecerts.tracking` logger as
+  JSON lines.
+Every writer of certificates calls certificate_changed_on_commit or certificates_changed_on_commit, which do
+both."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
 from coursecerts.common import signals
+from coursecerts.courses.models import CourseRun
+from coursecerts.events.models import EventTypes, OutgoingEvent
+from coursecerts.events.outgoing import outgoing_events_insert
 
 tracking_log = logging.getLogger("coursecerts.tracking")
 
@@ -37,31 +48,46 @@ def track(event_name: str, certificate: GeneratedCertificate, **data) -> None:
     tracking_log.info(tracking_event(event_name, certificate, **data))
 
 
+# `before` of a change that altered none of the tracked fields but is a recorded change all the same (a date
+# override, a reissue with a new template version): it is told as certificate.changed.v1.
+UNTRACKED_CHANGE = object()
+_TRACKED = ("status", "mode", "grade", "name")
+
+
 def certificate_changed_on_commit(
     *,
     certificate: GeneratedCertificate,
     status_before: str | None,
     source: str,
     generation_mode: str = "batch",
+    before: dict | None | object = UNTRACKED_CHANGE,
 ) -> None:
-    """Schedule the signals and tracking events a certificate change causes, for after commit."""
+    """Record the Open edX event a certificate change causes, now (in the caller's transaction), and schedule
+    its signals and tracking events for after commit. `before`: the tracked fields before the change
+    (services.generation.tracked_fields), None for a new certificate."""
+    certificate_events_record([(certificate, before)])
     transaction.on_commit(
         lambda: send_certificate_changed(certificate, status_before, source, generation_mode)
     )
 
 
 def certificates_changed_on_commit(
-    changes: list[tuple[GeneratedCertificate, str | None]], *, source: str
+    changes: list[tuple[GeneratedCertificate, dict | None]],
+    *,
+    source: str,
+    course_run: CourseRun | None = None,
 ) -> None:
-    """The same for many certificates at once (course-wide generation): one callback after commit, which sends
+    """The same for many certificates at once (course-wide generation), given each with its tracked fields
+    before the change (None: new): the events written in bulk now, and one callback after commit, which sends
     each certificate's signals and writes the batch's tracking events as one log record of JSON lines (the
     file holds the same lines as one record each would write, at a fraction of the handler's cost)."""
+    certificate_events_record(changes, course_run=course_run)
 
     def send_all():
         lines = [
             line
-            for certificate, status_before in changes
-            if (line := _send_signals(certificate, status_before, source, "batch"))
+            for certificate, before in changes
+            if (line := _send_signals(certificate, before["status"] if before else None, source, "batch"))
         ]
         if lines:
             tracking_log.info("\n".join(lines))
@@ -107,3 +133,123 @@ def _send_signals(certificate, status_before, source: str, generation_mode: str)
 _REVOKED_STATUSES = frozenset(
     {CertificateStatuses.UNAVAILABLE, CertificateStatuses.NOTPASSING, CertificateStatuses.UNVERIFIED}
 )
+
+
+def event_type_for(before: dict | None | object, certificate: GeneratedCertificate) -> str | None:
+    """Which Open edX event a change is (ADR 0015), or None when the write changed nothing tracked:
+    - created: the certificate becomes passing (downloadable), or a passing certificate moves to another mode
+      (the credentials service awards by course and mode);
+    - revoked: it leaves a passing status;
+    - changed: any other change of status, mode, grade or name (a new certificate that is not passing
+      included), and recorded changes of untracked fields (UNTRACKED_CHANGE: a date override, a reissue)."""
+    if before is UNTRACKED_CHANGE:
+        return EventTypes.CERTIFICATE_CHANGED
+    after = {field: getattr(certificate, field) for field in _TRACKED}
+    if before == after:
+        return None
+    was_passing = before is not None and before["status"] in PASSED_STATUSES
+    if certificate.status in PASSED_STATUSES and (not was_passing or before["mode"] != certificate.mode):
+        return EventTypes.CERTIFICATE_CREATED
+    if was_passing and certificate.status not in PASSED_STATUSES:
+        return EventTypes.CERTIFICATE_REVOKED
+    return EventTypes.CERTIFICATE_CHANGED
+
+
+def certificate_events_record(
+    changes: Iterable[tuple[GeneratedCertificate, dict | None | object]],
+    *,
+    course_run: CourseRun | None = None,
+    event_type: str | None = None,
+) -> int:
+    """Write the outgoing event of each change, in the caller's transaction and in bulk (ADR 0015): the event
+    event_type_for says (or `event_type` for all: a resend), with the certificate as it is now. `course_run`:
+    the run of every certificate, when the caller has it. Returns how many were written."""
+    now = timezone.now()
+    typed = [
+        (certificate, before, kind)
+        for certificate, before in changes
+        if (kind := event_type or event_type_for(before, certificate))
+    ]
+    if not typed:
+        return 0
+    learners = _learners({certificate.user_id for certificate, _, _ in typed})
+    runs = _runs({certificate.course_id for certificate, _, _ in typed}, course_run)
+    events = [
+        certificate_event(
+            certificate,
+            kind=kind,
+            previous_status=_previous_status(before, certificate),
+            learner=learners[certificate.user_id],
+            course_run=runs[certificate.course_id],
+            now=now,
+        )
+        for certificate, before, kind in typed
+    ]
+    return outgoing_events_insert(events)
+
+
+def _previous_status(before, certificate) -> str:
+    if before is UNTRACKED_CHANGE:
+        return certificate.status
+    return before["status"] if before else ""
+
+
+def _learners(user_ids) -> dict[int, tuple]:
+    """(id, is_active, username, email, full name) of these learners, in one query."""
+    rows = get_user_model().objects.filter(pk__in=user_ids)
+    return {row[0]: row for row in rows.values_list("pk", "is_active", "username", "email", "profile__name")}
+
+
+def _runs(course_ids, course_run: CourseRun | None) -> dict:
+    if course_run is not None and course_ids == {course_run.pk}:
+        return {course_run.pk: course_run}
+    return CourseRun.objects.in_bulk(course_ids)
+
+
+def certificate_event(certificate, *, kind: str, previous_status: str, learner: tuple, course_run, now):
+    """The unsaved OutgoingEvent of a certificate as it is now: `data` is openedx-events' CertificateData as
+    AvroSignalSerializer(signal).to_dict() gives it (tests/events/test_certificate_events.py checks the two
+    agree), built as plain dicts because a course-wide run writes tens of thousands per chunk."""
+    user_id, is_active, username, email, full_name = learner
+    course_key = str(certificate.course_id)
+    data = {
+        "certificate": {
+            "user": {
+                "id": user_id,
+                "is_active": is_active,
+                "pii": {"username": username, "email": email, "name": full_name or ""},
+            },
+            "course": {
+                "course_key": course_key,
+                "display_name": course_run.display_name,
+                "start": course_run.start.isoformat() if course_run.start else None,
+                "end": course_run.end.isoformat() if course_run.end else None,
+            },
+            "mode": certificate.mode,
+            "grade": certificate.grade,
+            "download_url": certificate.download_url,
+            "name": certificate.name,
+            "current_status": certificate.status,
+            "previous_status": previous_status,
+        }
+    }
+    webhook_data = {
+        "username": username,
+        "course_key": course_key,
+        "mode": certificate.mode,
+        "status": certificate.status,
+        "previous_status": previous_status,
+        "grade": certificate.grade,
+        "name": certificate.name,
+        "verify_uuid": certificate.verify_uuid,
+        "certificate_url": certificate_url(certificate),
+    }
+    return OutgoingEvent(
+        event_type=kind,
+        time=now,
+        course_key=course_key,
+        user_id=user_id,
+        data=data,
+        webhook_data=webhook_data,
+        created=now,
+    )

@@ -160,7 +160,9 @@ def _write(writes, *, course_run, source: str, actor, now) -> int:
     _history_insert(
         [row for c, before, _ in writes if (row := _history_values(c, before, source, actor_id))], now=now
     )
-    certificates_changed_on_commit([(c, status_before) for c, _, status_before in writes], source=source)
+    certificates_changed_on_commit(
+        [(c, before) for c, before, _ in writes], source=source, course_run=course_run
+    )
     certificate_pdfs_delete_on_commit([(c, status_before) for c, _, status_before in writes])
     certificate_pdfs_render_on_commit(
         [c.pk for c, _, _ in writes if c.status == CertificateStatuses.DOWNLOADABLE]

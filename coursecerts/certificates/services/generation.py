@@ -151,7 +151,11 @@ def certificate_generate(
     certificate.save()
     _record(certificate, before, source=source, actor=actor)
     certificate_changed_on_commit(
-        certificate=certificate, status_before=status_before, source=source, generation_mode=generation_mode
+        certificate=certificate,
+        status_before=status_before,
+        source=source,
+        generation_mode=generation_mode,
+        before=before,
     )
     if status == CertificateStatuses.DOWNLOADABLE:
         certificate_pdf_render_on_commit(certificate)
@@ -195,7 +199,9 @@ def _revoke(
     )
     certificate.save()
     _record(certificate, before, source=source, actor=actor, note=note)
-    certificate_changed_on_commit(certificate=certificate, status_before=status_before, source=source)
+    certificate_changed_on_commit(
+        certificate=certificate, status_before=status_before, source=source, before=before
+    )
     certificate_pdfs_delete_on_commit([(certificate, status_before)])
     return certificate
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from coursecerts.certificates.events import UNTRACKED_CHANGE, certificate_events_record
 from coursecerts.certificates.models import (
     CertificateHistory,
     CertificateStatuses,
@@ -89,6 +90,8 @@ def certificates_reissue_with_version(*, version: CertificateTemplateVersion, ac
     CertificateHistory.objects.bulk_create(
         [_reissue_row(c, version, actor) for c in certificates], batch_size=1000
     )
+    # Told as certificate.changed.v1 (ADR 0015), in this transaction.
+    certificate_events_record([(c, UNTRACKED_CHANGE) for c in certificates])
     log.info(
         "template %s: %d certificates reissued with v%s",
         version.template_id,
