@@ -320,7 +320,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # A CLDR date format by name (short, medium, long, full) or pattern, in each language's conventions; a strftime
-# format (with %) is the same for every language (web/dates.py, README "Web certificates").
+# format (with %) is the same for every language (rendering/dates.py, README "Web certificates").
 CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "long")
 PLATFORM_NAME = env_str("PLATFORM_NAME", "")  # empty: no platform name on certificates (README)
 # --- web certificates and their PDFs (ADRs 0005, 0006) --------------------------------------------------------
