@@ -7,7 +7,6 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -179,7 +178,3 @@ def template_asset_url(slug: str) -> str:
     """The URL of a template asset by slug, or '' when there is none (Open edX certificate_asset_url)."""
     asset = CertificateTemplateAsset.objects.filter(asset_slug=slug).first()
     return asset.asset.url if asset is not None and asset.asset else ""
-
-
-def storage_exists(name: str) -> bool:
-    return bool(name) and default_storage.exists(name)
