@@ -15,11 +15,12 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import Storage, default_storage, storages
 from django.db import transaction
 from django.utils import translation
 
@@ -111,15 +112,27 @@ def stored_pdf_names(verify_uuid: str, *, storage=None) -> list[str]:
     return [f"{folder}/{filename}" for filename in sorted(files)]
 
 
+def stored_pdfs(verify_uuids: Iterable[str]) -> list[tuple[Storage, list[str]]]:
+    """Every stored PDF of these certificates (all languages), by storage: the private PDF storage, then the
+    public media storage where older versions kept them until move_certificate_pdfs moves them (README
+    "Storage")."""
+    verify_uuids = list(verify_uuids)
+    return [
+        (
+            storage,
+            [name for verify_uuid in verify_uuids for name in stored_pdf_names(verify_uuid, storage=storage)],
+        )
+        for storage in (pdf_storage(), default_storage)
+    ]
+
+
 def certificate_pdfs_delete(*, verify_uuids: list[str]) -> int:
-    """Delete every stored PDF of these certificates (all languages), and any copy still at the public media
-    path of versions before issue 10 (default storage, see move_certificate_pdfs). Returns how many."""
+    """Delete every stored PDF of these certificates (stored_pdfs). Returns how many."""
     deleted = 0
-    for storage in (pdf_storage(), default_storage):
-        for verify_uuid in verify_uuids:
-            for name in stored_pdf_names(verify_uuid, storage=storage):
-                storage.delete(name)
-                deleted += 1
+    for storage, names in stored_pdfs(verify_uuids):
+        for name in names:
+            storage.delete(name)
+            deleted += 1
     return deleted
 
 

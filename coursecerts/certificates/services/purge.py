@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from coursecerts.certificates.models import CertificateHistory, GeneratedCertificate
+from coursecerts.certificates.services.legacy_files import pdf_certificates_with_references
 from coursecerts.learners.models import LearnerProfile
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def certificate_purge_pdf_references(
     missing = sorted(set(certificate_ids) - found)
     if missing:
         log.warning(f"These certificate records do not exist, nothing purged for them: {missing}")
-    purgeable = requested.exclude(download_url="", download_uuid="").order_by("pk")
+    purgeable = pdf_certificates_with_references().filter(pk__in=certificate_ids).order_by("pk")
     purgeable_ids = list(purgeable.values_list("pk", flat=True))
     changed = 0 if dry_run else purgeable.update(download_url="", download_uuid="")
     return PdfReferencePurge(missing_ids=missing, purgeable_ids=purgeable_ids, rows_changed=changed)

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.services.legacy_files import legacy_storage, pdf_certificate_files_list
-from coursecerts.certificates.services.pdf import pdf_storage, stored_pdf_names
+from coursecerts.certificates.services.pdf import stored_pdfs
 from coursecerts.certificates.services.purge import certificate_purge_names, certificate_purge_pdf_references
 from coursecerts.learners.models import LearnerProfile, RetirementRecord
 
@@ -69,10 +68,10 @@ def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool =
     changes nothing else; a run with nothing left to do writes no record. A dry run lists and changes nothing."""
     result = RetirementResult(user_id=user.pk, dry_run=dry_run)
     pdf_certificates = pdf_certificate_files_list(user_ids=[user.pk])
-    rendered = _rendered_pdf_names(user, pdf_storage())
-    public = _rendered_pdf_names(user, default_storage)  # not yet moved by move_certificate_pdfs
+    verify_uuids = GeneratedCertificate.objects.filter(user=user).values_list("verify_uuid", flat=True)
+    rendered = stored_pdfs(verify_uuids)
     if dry_run:
-        return _planned(result, user, pdf_certificates, rendered + public)
+        return _planned(result, user, pdf_certificates, [name for _, names in rendered for name in names])
     storage = legacy_storage()
     cleared = []
     for certificate in pdf_certificates:
@@ -80,9 +79,8 @@ def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool =
         result.files_failed.extend(failed)
         if not failed:
             cleared.append(certificate.certificate_id)
-    rendered_failed = _delete_all(pdf_storage(), rendered, result.rendered_pdfs, [])
-    rendered_failed += _delete_all(default_storage, public, result.rendered_pdfs, [])
-    result.files_failed.extend(rendered_failed)
+    for where, names in rendered:
+        result.files_failed.extend(_delete_all(where, names, result.rendered_pdfs, []))
     _retire_rows(result, user, actor=actor, source=source, cleared=cleared)
     return result
 
@@ -200,10 +198,3 @@ def _profile_rows(user):
 
 def _user_rows(user):
     return get_user_model().objects.filter(pk=user.pk).exclude(email="", first_name="", last_name="")
-
-
-def _rendered_pdf_names(user, storage) -> list[str]:
-    """The PDFs coursecerts stored for the learner's certificates (certificates/pdf/<verify_uuid>/...) in the
-    private PDF storage, or in the default storage where versions before issue 10 kept them."""
-    verify_uuids = GeneratedCertificate.objects.filter(user=user).values_list("verify_uuid", flat=True)
-    return [name for verify_uuid in verify_uuids for name in stored_pdf_names(verify_uuid, storage=storage)]
