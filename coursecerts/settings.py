@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "coursecerts.verify_student",
     "coursecerts.certificates",
     "coursecerts.events",
+    "coursecerts.events.webhooks",
     "coursecerts.api",
 ]
 
@@ -278,6 +279,34 @@ OUTBOX_DRAIN_INTERVAL_SECONDS = env_int("OUTBOX_DRAIN_INTERVAL_SECONDS", 60, min
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
 # Done entries are deleted by the periodic drain after this many days.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7, minimum=0)
+
+
+# --- webhooks (coursecerts/events/webhooks, README "Webhooks") ------------------------------------------------
+# Endpoints on loopback, private, link-local, multicast or reserved addresses are refused (at registration and at
+# each delivery) unless this is true: a receiver on the same host or network.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+
+
+def _retry_schedule(name: str, default: str) -> tuple[int, ...]:
+    """Seconds to wait before each retry, comma-separated: "5,300" is 3 attempts (now, +5 s, +5 min)."""
+    raw = env_str(name, default)
+    try:
+        delays = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        delays = ()
+    if not delays or min(delays) < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be whole numbers of seconds, comma-separated")
+    return delays
+
+
+# The Standard Webhooks schedule: an attempt at once, then retries 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h
+# after each failure (with up to 10% jitter); a message is failed after the last.
+WEBHOOK_RETRY_SCHEDULE = _retry_schedule("WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 15, minimum=1)
+# Deliveries in flight at once, per relay process.
+WEBHOOK_DELIVERY_THREADS = env_int("WEBHOOK_DELIVERY_THREADS", 16, minimum=1)
+# After a secret rotation, messages are signed with the old secret too for this long (unless the call says).
+WEBHOOK_SECRET_GRACE_SECONDS = env_int("WEBHOOK_SECRET_GRACE_SECONDS", 86400)
 
 # --- certificate rules (Open edX names) -----------------------------------------------------------------
 # When grade, allowlist, ID-verification and enrollment triggers generate certificates (Open edX waffle switch

@@ -270,6 +270,18 @@ LINKS = {
         {"verify_uuid": "$response.body#/verify_uuid"},
         ["v1_certificates_date_override_destroy", "v1_certificates_history_list"],
     ),
+    "v1_webhooks_create": (
+        {"webhook_id": "$response.body#/id"},
+        [
+            "v1_webhooks_retrieve",
+            "v1_webhooks_partial_update",
+            "v1_webhooks_rotate_secret_create",
+            "v1_webhooks_messages_retrieve",
+            "v1_webhooks_redeliver_create",
+            "v1_webhooks_destroy",
+        ],
+        "201",
+    ),
 }
 
 

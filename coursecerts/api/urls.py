@@ -8,7 +8,16 @@
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from coursecerts.api.v1 import course_team, data_in, generation, imports, reports, retirement, verification
+from coursecerts.api.v1 import (
+    course_team,
+    data_in,
+    generation,
+    imports,
+    reports,
+    retirement,
+    verification,
+    webhooks,
+)
 from coursecerts.api.views import api_not_found
 
 
@@ -88,6 +97,24 @@ v1_patterns = [
         "certificates/<segment:verify_uuid>/date-override",
         course_team.DateOverrideApi.as_view(),
         name="date-override",
+    ),
+    # webhooks
+    path("webhooks", webhooks.WebhookListApi.as_view(), name="webhooks"),
+    path("webhooks/<uuid:webhook_id>", webhooks.WebhookDetailApi.as_view(), name="webhook"),
+    path(
+        "webhooks/<uuid:webhook_id>/rotate-secret",
+        webhooks.WebhookRotateSecretApi.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path(
+        "webhooks/<uuid:webhook_id>/messages",
+        webhooks.WebhookMessageListApi.as_view(),
+        name="webhook-messages",
+    ),
+    path(
+        "webhooks/<uuid:webhook_id>/redeliver",
+        webhooks.WebhookRedeliverApi.as_view(),
+        name="webhook-redeliver",
     ),
 ]
 
