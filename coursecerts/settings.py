@@ -39,6 +39,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Open Badges issuer keys are encrypted with this key-encryption key: Fernet keys, comma-separated, the first
+# encrypts (README "Open Badges credentials"). Unset: a key generated in var/credentials_kek (embedded default
+# only: system check credentials.E001 stops a start on PostgreSQL/MySQL without it).
+CREDENTIALS_KEY_ENCRYPTION_KEY = env_str("CREDENTIALS_KEY_ENCRYPTION_KEY", "")
 
 # --- HTTPS (Django's names; README "Running in production") ------------------------------------------------
 # Secure by default when SITE_URL is https: redirect http to https, HSTS for a year, cookies only over https.
@@ -104,6 +108,7 @@ INSTALLED_APPS = [
     "coursecerts.grades",
     "coursecerts.verify_student",
     "coursecerts.certificates",
+    "coursecerts.credentials",
     "coursecerts.events",
     "coursecerts.events.webhooks",
     "coursecerts.api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("coursecerts.api.urls")),
     path("certificates/", include("coursecerts.certificates.web.urls")),
+    path("", include("coursecerts.credentials.urls")),  # issuers/<org>/did.json, credentials/status/<id>
 ]
 if settings.SERVE_MEDIA:  # uploaded logos, signatures and template assets (README: SERVE_MEDIA)
     from coursecerts.certificates.services.pdf import PDF_FOLDER

@@ -1,0 +1,14 @@
+"""The hook from the certificates app: CERTIFICATES_WRITTEN is sent inside the transaction that wrote the
+certificates (a generation chunk, one learner's generation, an invalidation, a reissue, a retirement), so
+their credentials are issued and revoked in the same transaction: set-based, and never lost to a crash
+between the commit and an after-commit hook (ADR 0015)."""
+
+from django.dispatch import receiver
+
+from coursecerts.common import signals
+from coursecerts.credentials.services.issuance import credentials_sync
+
+
+@receiver(signals.CERTIFICATES_WRITTEN, dispatch_uid="credentials_sync")
+def certificates_written(sender, certificate_ids, reason="changed", **kwargs):
+    credentials_sync(certificate_ids=certificate_ids, reason=reason)

@@ -1,0 +1,151 @@
+"""Issuing credentials: one per downloadable certificate, signed once and stored frozen; set-based for a
+chunk of course-wide generation; revoked and replaced when what the certificate says changes."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
+from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
+from coursecerts.common.errors import ApplicationError
+from coursecerts.credentials import documents
+from coursecerts.credentials.dids import did_for
+from coursecerts.credentials.models import OpenBadgeCredential
+from coursecerts.credentials.services.keys import issuer_key_signing, verification_method_id
+from coursecerts.credentials.services.status import credentials_revoke, status_indexes_allocate
+from coursecerts.credentials.signer import sign_many
+
+
+class CredentialNotAvailable(ApplicationError):
+    """The certificate has no credential to give: it is not downloadable (or its learner is retired)."""
+
+
+def certificate_facts(certificate: GeneratedCertificate, *, now=None) -> documents.Facts:
+    """Name, course title, organisation and date as the page and the PDF print them (the frozen record)."""
+    course_run = certificate.course
+    _, course_title = certificate_titles(course_run, certificate.course_title)
+    date = display_date_for_certificate(certificate, course_run, now)
+    return documents.Facts(
+        name=certificate.name,
+        course=course_title,
+        organization=course_run.organization.name,
+        date=documents.xsd_datetime(date or timezone.now()),
+        course_key=str(course_run.id),
+        mode=certificate.mode,
+    )
+
+
+def _issuable(certificate: GeneratedCertificate) -> bool:
+    profile = getattr(certificate.user, "profile", None) if "user" in certificate.__dict__ else None
+    retired = profile is not None and profile.retired_at is not None
+    return certificate.status == CertificateStatuses.DOWNLOADABLE and not retired
+
+
+def _load(certificate_ids) -> list[GeneratedCertificate]:
+    return list(
+        GeneratedCertificate.objects.filter(pk__in=certificate_ids)
+        .select_related("course__organization", "date_override", "user__profile")
+        .order_by("pk")
+    )
+
+
+def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
+    """The certificate's signed OpenBadgeCredential, as stored at issue. Issued now if a downloadable
+    certificate has none yet. Raises CredentialNotAvailable for one that is not downloadable."""
+    live = OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).first()
+    if live is not None:
+        return live.document
+    [fresh] = _load([certificate.pk]) or [None]
+    if fresh is None or not _issuable(fresh):
+        raise CredentialNotAvailable("This certificate is not valid, so it has no credential.")
+    try:
+        with transaction.atomic():
+            credentials_issue(certificates=[fresh])
+    except IntegrityError:  # issued meanwhile by another request: read it
+        pass
+    return OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True).document
+
+
+def credentials_issue(*, certificates: list[GeneratedCertificate], now=None) -> list[OpenBadgeCredential]:
+    """Issue a credential for each certificate (downloadable, without a live credential: the caller's
+    business), set-based: one index allocation per organisation, one bulk insert. In the caller's
+    transaction."""
+    now = now or timezone.now()
+    issued: list[OpenBadgeCredential] = []
+    by_org: dict[int, list[GeneratedCertificate]] = {}
+    for certificate in certificates:
+        by_org.setdefault(certificate.course.organization_id, []).append(certificate)
+    for group in by_org.values():
+        organization = group[0].course.organization
+        key, private = issuer_key_signing(organization=organization)
+        pairs = status_indexes_allocate(organization=organization, count=len(group))
+        issuer_did = did_for(organization.short_name)
+        created = documents.xsd_datetime(now)
+        rows, unsigned = [], []
+        for certificate, (status_list, index) in zip(group, pairs, strict=True):
+            facts = certificate_facts(certificate, now=now)
+            public_id = uuid.uuid4()
+            unsigned.append(
+                documents.open_badge_credential(
+                    credential_id=f"urn:uuid:{public_id}",
+                    facts=facts,
+                    issuer_did=issuer_did,
+                    organization_short_name=organization.short_name,
+                    valid_from=min(facts.date, created),
+                    status_list_id=status_list.public_id,
+                    status_index=index,
+                )
+            )
+            rows.append(
+                OpenBadgeCredential(
+                    public_id=public_id,
+                    certificate=certificate,
+                    status_list=status_list,
+                    status_index=index,
+                    issuer_key=key,
+                    facts=facts.as_dict(),
+                    issued=now,
+                )
+            )
+        signed = sign_many(
+            unsigned, private_key=private, verification_method=verification_method_id(key), created=created
+        )
+        for row, document in zip(rows, signed, strict=True):
+            row.document = document
+        issued += OpenBadgeCredential.objects.bulk_create(rows, batch_size=500)
+    return issued
+
+
+def credentials_sync(*, certificate_ids, reason: str = "changed") -> dict:
+    """Bring the credentials of these certificates in line with them, in the caller's transaction (the
+    CERTIFICATES_WRITTEN receiver). A certificate no longer downloadable, or of a retired learner, has its live
+    credential revoked (`reason` "retired" also blanks it); a downloadable one without a live credential gets
+    one; one whose facts changed, or that was reissued (`reason` "reissued"), gets a new one and the old is
+    revoked. Returns {"issued": n, "revoked": n}."""
+    certificates = _load(certificate_ids)
+    live = {
+        c.certificate_id: c
+        for c in OpenBadgeCredential.objects.filter(
+            certificate_id__in=[c.pk for c in certificates], revoked__isnull=True
+        )
+    }
+    revoke, issue = [], []
+    now = timezone.now()
+    for certificate in certificates:
+        current = live.get(certificate.pk)
+        if reason == "retired" or not _issuable(certificate):
+            if current is not None:
+                revoke.append(current)
+            continue
+        if current is None:
+            issue.append(certificate)
+        elif reason == "reissued" or current.facts != certificate_facts(certificate, now=now).as_dict():
+            revoke.append(current)
+            issue.append(certificate)
+    forget = reason == "retired"
+    revoked = credentials_revoke(credentials=revoke, reason=reason, forget=forget) if revoke else 0
+    issued = credentials_issue(certificates=issue, now=now) if issue else []
+    return {"issued": len(issued), "revoked": revoked}

@@ -1,0 +1,119 @@
+"""Status lists: random indexes for new credentials, revocation, the signed BitstringStatusListCredential."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from coursecerts.common.errors import ApplicationError
+from coursecerts.credentials import documents
+from coursecerts.credentials.dids import did_for
+from coursecerts.credentials.models import (
+    STATUS_LIST_FILL,
+    OpenBadgeCredential,
+    StatusList,
+    StatusListSnapshot,
+)
+from coursecerts.credentials.services.keys import issuer_key_signing, verification_method_id
+from coursecerts.credentials.signing import proof_create
+
+_random = random.SystemRandom()
+STATUS_LIST_VALIDITY = timedelta(days=1)  # a served list is re-signed when less than its last hour is left
+STATUS_LIST_MARGIN = timedelta(hours=1)
+
+
+class StatusListNotFound(ApplicationError):
+    pass
+
+
+def status_indexes_allocate(*, organization, count: int) -> list[tuple[StatusList, int]]:
+    """`count` (list, index) pairs at random, unused, in the caller's transaction. Each list is locked
+    FOR UPDATE SKIP LOCKED, so concurrent transactions take different lists and never draw the same index;
+    a list takes new indexes until half full (STATUS_LIST_FILL), then a new list is opened."""
+    pairs: list[tuple[StatusList, int]] = []
+    while len(pairs) < count:
+        status_list = (
+            StatusList.objects.select_for_update(skip_locked=True)
+            .filter(organization=organization, used__lt=STATUS_LIST_FILL)
+            .order_by("pk")
+            .first()
+        )
+        if status_list is None:
+            status_list = StatusList.objects.create(organization=organization)
+        used = set(
+            OpenBadgeCredential.objects.filter(status_list=status_list).values_list("status_index", flat=True)
+        )
+        take = min(count - len(pairs), STATUS_LIST_FILL - len(used))
+        free = [i for i in range(status_list.size) if i not in used] if used else range(status_list.size)
+        pairs += [(status_list, index) for index in _random.sample(free, take)]
+        StatusList.objects.filter(pk=status_list.pk).update(used=len(used) + take)
+    return pairs
+
+
+def credentials_revoke(*, credentials, reason: str, forget: bool = False) -> int:
+    """Revoke credentials for good (their status bit is set from now on). `forget` also blanks what they say
+    (learner retirement: the index stays taken, the name goes). Returns how many were live."""
+    ids = [c.pk for c in credentials]
+    changes = {"revoked": timezone.now(), "revocation_reason": reason}
+    live = OpenBadgeCredential.objects.filter(pk__in=ids, revoked__isnull=True).update(**changes)
+    if forget:
+        OpenBadgeCredential.objects.filter(pk__in=ids).update(document={}, facts={})
+    return live
+
+
+def status_list_credential(*, list_id) -> dict:
+    """The signed BitstringStatusListCredential of the list: bit i set when the credential at index i is
+    revoked. Served from its snapshot, re-signed when a credential was revoked since or it nears validUntil."""
+    status_list = StatusList.objects.select_related("organization").filter(public_id=list_id).first()
+    if status_list is None:
+        raise StatusListNotFound("No such status list.")
+    now = timezone.now()
+    snapshot = StatusListSnapshot.objects.filter(status_list=status_list).first()
+    revoked = OpenBadgeCredential.objects.filter(status_list=status_list, revoked__isnull=False).count()
+    fresh = (
+        snapshot is not None
+        and snapshot.revoked_count == revoked
+        and snapshot.valid_until - now > STATUS_LIST_MARGIN
+    )
+    if fresh:
+        return snapshot.document
+    return _status_list_sign(status_list, now)
+
+
+def _status_list_sign(status_list: StatusList, now) -> dict:
+    revoked = list(
+        OpenBadgeCredential.objects.filter(status_list=status_list, revoked__isnull=False).values_list(
+            "status_index", flat=True
+        )
+    )
+    organization = status_list.organization
+    key, private = issuer_key_signing(organization=organization)
+    valid_until = now + STATUS_LIST_VALIDITY
+    document = documents.status_list_credential(
+        list_id=status_list.public_id,
+        issuer_did=did_for(organization.short_name),
+        organization_name=organization.name,
+        encoded_list=documents.encode_bits(revoked, status_list.size),
+        valid_from=documents.xsd_datetime(now),
+        valid_until=documents.xsd_datetime(valid_until),
+    )
+    created = documents.xsd_datetime(now)
+    document["proof"] = [
+        proof_create(
+            document, private_key=private, verification_method=verification_method_id(key), created=created
+        )
+    ]
+    with transaction.atomic():
+        StatusListSnapshot.objects.update_or_create(
+            status_list=status_list,
+            defaults={
+                "document": document,
+                "revoked_count": len(revoked),
+                "signed_at": now,
+                "valid_until": valid_until,
+            },
+        )
+    return document
