@@ -19,11 +19,11 @@ from coursecerts.certificates.models import (
     JobStates,
 )
 from coursecerts.certificates.services.generation_jobs import (
-    chunk_lease_kept,
     chunk_process,
     course_generation_recover,
     course_generation_start,
 )
+from coursecerts.certificates.services.generation_leases import chunk_lease_kept
 from coursecerts.certificates.tasks import recover_generation_jobs
 from coursecerts.learners.models import LearnerProfile
 from tests.factories import CourseRunFactory, learner_in_course

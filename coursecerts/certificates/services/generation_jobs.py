@@ -6,15 +6,11 @@ with the set-based writer (services.bulk_generation.learners_generate) in one tr
 chunk done, and the job settles when no chunk is left pending or running. chunk_run is what a worker and the
 generate_course_certificates command both do with a chunk.
 
-A chunk is claimed with a conditional update (pending, or running with an expired lease -> running), so two
-workers never write the same chunk at once. While a worker writes a chunk, a thread renews its lease (claimed_at)
-every quarter lease (the heartbeat), so a live slow chunk is never taken over; a worker killed mid-chunk leaves
-its transaction rolled back and the chunk claimed, to be taken again once its last heartbeat is a lease old. A
-chunk's claim is numbered (attempts): the write marks the chunk done only under its own claim, so a worker that
-lost its lease rolls back rather than write the chunk a second time. Whoever follows a run (the command, the
-periodic recover_generation_jobs task) queues again the chunks whose lease expired, and every pending chunk of a
-run on which nothing has moved for a lease (see course_generation_recover). Starting a run for a course that has
-one unfinished joins it and dispatches its chunks again: that is how an interrupted run is resumed.
+A chunk is claimed and written under a lease that a heartbeat renews (services.generation_leases). Whoever
+follows a run (the command, the periodic recover_generation_jobs task) queues again the chunks whose lease
+expired, and every pending chunk of a run on which nothing has moved for a lease (see course_generation_recover).
+Starting a run for a course that has one unfinished joins it and dispatches its chunks again: that is how an
+interrupted run is resumed.
 """
 
 from __future__ import annotations
@@ -22,13 +18,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import threading
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -45,6 +38,7 @@ from coursecerts.certificates.models import (
     GenerationScopes,
     JobStates,
 )
+from coursecerts.certificates.services import generation_leases as leases
 from coursecerts.certificates.services.bulk_generation import learners_generate
 from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseRun
@@ -131,7 +125,7 @@ def _dispatch_on_commit(job: CertificateGenerationJob) -> None:
 
 def course_generation_dispatch(job: CertificateGenerationJob) -> int:
     """Queue a task for every chunk that is pending, failed, or whose lease has expired. Returns how many."""
-    return _dispatch(job, job.chunks.filter(_claimable()))
+    return _dispatch(job, job.chunks.filter(leases.claimable()))
 
 
 def course_generation_recover(job: CertificateGenerationJob) -> int:
@@ -144,7 +138,7 @@ def course_generation_recover(job: CertificateGenerationJob) -> int:
 
     A message queued twice is harmless: the second finds the chunk claimed or done. Failed chunks are left to
     their task's retries and to a new start of the run (course_generation_start)."""
-    lost = _expired() | Q(state=JobStates.PENDING) if _stalled(job) else _expired()
+    lost = leases.expired() | Q(state=JobStates.PENDING) if _stalled(job) else leases.expired()
     return _dispatch(job, job.chunks.filter(lost))
 
 
@@ -175,35 +169,7 @@ def _stalled(job: CertificateGenerationJob) -> bool:
     moved = job.chunks.aggregate(last=Max("claimed_at"))["last"]
     modified = CertificateGenerationJob.objects.filter(pk=job.pk).values_list("modified", flat=True).first()
     last = max(filter(None, (moved, modified)), default=None)
-    return last is None or last < _lease_start()
-
-
-def lease_seconds() -> int:
-    return settings.CERTIFICATE_GENERATION_LEASE_SECONDS
-
-
-def heartbeat_seconds() -> float:
-    """How often a worker renews its chunk's lease: a quarter of the lease, so that three heartbeats may be late
-    (a database busy, a pause of the process) before anyone may take the chunk over."""
-    return lease_seconds() / 4
-
-
-def _lease_start() -> datetime:
-    return timezone.now() - timedelta(seconds=lease_seconds())
-
-
-def _expired() -> Q:
-    return Q(state=JobStates.RUNNING, claimed_at__lt=_lease_start())
-
-
-def _claimable() -> Q:
-    """Pending chunks, chunks whose worker's lease has expired (it died), and failed chunks (to retry)."""
-    return Q(state=JobStates.PENDING) | _expired() | Q(state=JobStates.FAILED)
-
-
-class LeaseLost(Exception):
-    """The chunk was taken over while this worker wrote it (its heartbeats were late by a whole lease): its
-    writes are rolled back, and the worker that holds the claim now writes the chunk."""
+    return last is None or last < leases.lease_start()
 
 
 def chunk_run(*, chunk_id: int, will_retry: bool = False) -> dict | None:
@@ -223,7 +189,7 @@ def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
     None when another worker has it or it is done (or took it over). When the write fails, the chunk is left
     failed with the error, or pending when its task will try it again (so that the job does not settle without
     it)."""
-    claimable = CertificateGenerationChunk.objects.filter(_claimable(), pk=chunk_id)
+    claimable = CertificateGenerationChunk.objects.filter(leases.claimable(), pk=chunk_id)
     if not claimable.update(state=JobStates.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1):
         return None
     chunk = CertificateGenerationChunk.objects.select_related("job__course", "job__requested_by").get(
@@ -233,59 +199,17 @@ def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
         state=JobStates.RUNNING
     )
     try:
-        with _gc_paused(), chunk_lease_kept(chunk_id=chunk_id, attempt=chunk.attempts):
+        with _gc_paused(), leases.chunk_lease_kept(chunk_id=chunk_id, attempt=chunk.attempts):
             return _chunk_write(chunk)
-    except LeaseLost:
+    except leases.LeaseLost:
         log.warning("chunk %s was taken over by another worker: its writes here are rolled back", chunk_id)
         return None
     except Exception as exc:
-        _claim(chunk_id, chunk.attempts).update(
+        leases.chunk_claim(chunk_id, chunk.attempts).update(
             state=JobStates.PENDING if will_retry else JobStates.FAILED,
             result={"error": f"{type(exc).__name__}: {exc}"[:1000]},
         )
         raise
-
-
-def _claim(chunk_id: int, attempt: int) -> QuerySet:
-    """The chunk, while it is running under this claim (attempts numbers the claims)."""
-    return CertificateGenerationChunk.objects.filter(pk=chunk_id, state=JobStates.RUNNING, attempts=attempt)
-
-
-def chunk_lease_renew(*, chunk_id: int, attempt: int) -> bool:
-    """Renew a running chunk's lease under its claim (a heartbeat). Returns False when the claim is gone (the
-    chunk is done, failed, or another worker took it over)."""
-    return bool(_claim(chunk_id, attempt).update(claimed_at=timezone.now()))
-
-
-@contextlib.contextmanager
-def chunk_lease_kept(*, chunk_id: int, attempt: int) -> Iterator[None]:
-    """Heartbeats for the chunk's lease while the body runs: a thread, with its own database connection (the
-    body's transaction is not committed yet), renews claimed_at every heartbeat_seconds(). The thread stops when
-    the body ends or the claim is gone; a heartbeat that fails (the database briefly away) is logged and the next
-    one tries again. On SQLite the chunk's write transaction holds the database, so a heartbeat waits for it:
-    there, a claim by another worker waits for it too, and finds the chunk done."""
-    stop = threading.Event()
-    beat = threading.Thread(
-        target=_heartbeats, args=(chunk_id, attempt, stop), name=f"chunk-{chunk_id}-lease", daemon=True
-    )
-    beat.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beat.join()
-
-
-def _heartbeats(chunk_id: int, attempt: int, stop: threading.Event) -> None:
-    try:
-        while not stop.wait(heartbeat_seconds()):
-            try:
-                if not chunk_lease_renew(chunk_id=chunk_id, attempt=attempt):
-                    return
-            except Exception:  # a missed heartbeat is survivable; the lease allows three in a row
-                log.warning("chunk %s: heartbeat failed", chunk_id, exc_info=True)
-    finally:
-        connection.close()
 
 
 @transaction.atomic
@@ -323,8 +247,8 @@ def _chunk_write(chunk: CertificateGenerationChunk) -> dict:
     # Learners named in the chunk but no longer enrolled count as decided, with nothing written.
     tally.outcomes["no_certificate"] += len(chunk.user_ids) - sum(tally.outcomes.values())
     chunk.state, chunk.result = JobStates.SUCCEEDED, tally.as_dict()
-    if not _claim(chunk.pk, chunk.attempts).update(state=chunk.state, result=chunk.result):
-        raise LeaseLost(chunk.pk)
+    if not leases.chunk_claim(chunk.pk, chunk.attempts).update(state=chunk.state, result=chunk.result):
+        raise leases.LeaseLost(chunk.pk)
     locked = CertificateGenerationJob.objects.select_for_update().get(pk=job.pk)
     locked.done = F("done") + len(chunk.user_ids)
     locked.save(update_fields=["done", "modified"])

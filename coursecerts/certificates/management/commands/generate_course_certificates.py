@@ -40,8 +40,8 @@ from coursecerts.certificates.services.generation_jobs import (
     chunk_run,
     course_generation_recover,
     course_generation_start,
-    heartbeat_seconds,
 )
+from coursecerts.certificates.services.generation_leases import heartbeat_seconds
 from coursecerts.common.csv_export import SafeWriter
 
 POLL_SECONDS = 0.5
