@@ -1,5 +1,6 @@
 """Typed readers for environment settings. A bad value stops the start with a message naming the variable."""
 
+import json
 import os
 from pathlib import Path
 
@@ -71,3 +72,17 @@ def env_database(name: str, default: str) -> dict:
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name}={url!r}: unknown scheme; use sqlite://, postgres:// or mysql://")
     return config
+
+
+def env_json(name: str, default: dict) -> dict:
+    """A JSON object setting (Open edX's dict settings, such as EVENT_BUS_PRODUCER_CONFIG)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object")
+    return value

@@ -10,7 +10,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from coursecerts.env import env_bool, env_choice, env_database, env_int, env_list, env_str
+from coursecerts.env import env_bool, env_choice, env_database, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("COURSECERTS_VAR_DIR", "var")).resolve()
@@ -285,6 +285,43 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
 # Done entries are deleted by the periodic drain after this many days.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7, minimum=0)
 
+# --- certificate events out: the Open edX event bus (README "Certificate events"; ADR 0015) ---------------------
+# Open edX's names. No producer: nothing is published (events still wait in the outbox for the other sinks).
+# edx_event_bus_redis.create_producer (Redis streams) or edx_event_bus_kafka.create_producer (the `kafka` extra).
+EVENT_BUS_PRODUCER = env_str("EVENT_BUS_PRODUCER", "")
+EVENT_BUS_REDIS_CONNECTION_URL = env_str("EVENT_BUS_REDIS_CONNECTION_URL", "") or None
+EVENT_BUS_TOPIC_PREFIX = env_str("EVENT_BUS_TOPIC_PREFIX", "")  # wire topic: <prefix>-<topic>
+EVENT_BUS_REDIS_STREAM_MAX_LEN = env_int("EVENT_BUS_REDIS_STREAM_MAX_LEN", 10_000, minimum=1)
+EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS = env_str("EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS", "") or None
+EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL = env_str("EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL", "") or None
+EVENT_BUS_KAFKA_API_KEY = env_str("EVENT_BUS_KAFKA_API_KEY", "") or None
+EVENT_BUS_KAFKA_API_SECRET = env_str("EVENT_BUS_KAFKA_API_SECRET", "") or None
+EVENT_BUS_KAFKA_SCHEMA_REGISTRY_API_KEY = env_str("EVENT_BUS_KAFKA_SCHEMA_REGISTRY_API_KEY", "") or None
+EVENT_BUS_KAFKA_SCHEMA_REGISTRY_API_SECRET = env_str("EVENT_BUS_KAFKA_SCHEMA_REGISTRY_API_SECRET", "") or None
+# The event metadata's source is openedx/<EVENTS_SERVICE_NAME>/web (openedx-events' name).
+EVENTS_SERVICE_NAME = env_str("EVENTS_SERVICE_NAME", "coursecerts")
+_CERTIFICATE_TOPIC = {
+    "learning-certificate-lifecycle": {"event_key_field": "certificate.course.course_key", "enabled": True}
+}
+# {event_type: {topic: {"event_key_field": ..., "enabled": ...}}} as in Open edX; a JSON object in the
+# environment replaces the default (the three certificate events on the LMS's topic).
+EVENT_BUS_PRODUCER_CONFIG = env_json(
+    "EVENT_BUS_PRODUCER_CONFIG",
+    {
+        f"org.openedx.learning.certificate.{kind}.v1": _CERTIFICATE_TOPIC
+        for kind in ("created", "changed", "revoked")
+    },
+)
+# The relay (`coursecerts relay_events`): events handed to a sink per batch, seconds between polls when idle,
+# how long an id passed over (its transaction still open) is awaited, and days sent events are kept.
+EVENT_RELAY_BATCH_SIZE = env_int("EVENT_RELAY_BATCH_SIZE", 1000, minimum=1)
+EVENT_RELAY_POLL_SECONDS = env_int("EVENT_RELAY_POLL_SECONDS", 1, minimum=1)
+EVENT_RELAY_GAP_SECONDS = env_int("EVENT_RELAY_GAP_SECONDS", 900, minimum=1)
+EVENT_OUTBOX_RETENTION_DAYS = env_int("EVENT_OUTBOX_RETENTION_DAYS", 7, minimum=0)
+# Seconds between relays run by Celery beat (events.tasks.relay_events), for operators who prefer it to the
+# `relay_events` worker; 0: not scheduled.
+EVENT_RELAY_BEAT_SECONDS = env_int("EVENT_RELAY_BEAT_SECONDS", 0, minimum=0)
+
 
 # --- webhooks (coursecerts/events/webhooks, README "Webhooks") ------------------------------------------------
 # Endpoints on loopback, private, link-local, multicast or reserved addresses are refused (at registration and at
@@ -353,6 +390,11 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"purge": True},
     },
 }
+if EVENT_RELAY_BEAT_SECONDS:
+    CELERY_BEAT_SCHEDULE["relay-events"] = {
+        "task": "coursecerts.events.tasks.relay_events",
+        "schedule": float(EVENT_RELAY_BEAT_SECONDS),
+    }
 # A CLDR date format by name (short, medium, long, full) or pattern, in each language's conventions; a strftime
 # format (with %) is the same for every language (rendering/dates.py, README "Web certificates").
 CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "long")

@@ -5,3 +5,9 @@ class EventsConfig(AppConfig):
     name = "coursecerts.events"
     label = "events"
     verbose_name = "Outbox"
+
+    def ready(self):
+        from coursecerts.events import sinks
+        from coursecerts.events.bus import EventBusSink
+
+        sinks.register(EventBusSink())

@@ -119,8 +119,8 @@ class SinkCursor(models.Model):
 
     name = models.CharField(max_length=64, unique=True)
     position = models.BigIntegerField(default=0, help_text="The last OutgoingEvent id handed to the sink.")
-    # {"<id>": "<ISO time first seen missing>"}: ids below position not seen yet (an open transaction, or one
-    # rolled back); dropped after EVENT_RELAY_GAP_SECONDS.
+    # {"ranges": [[first id, last id, ISO time first seen missing], ...]}: ids below position not seen yet (an
+    # open transaction, or one rolled back); dropped after EVENT_RELAY_GAP_SECONDS (events.relay).
     gaps = models.JSONField(default=dict, blank=True)
     last_handed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

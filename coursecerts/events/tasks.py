@@ -22,3 +22,18 @@ def drain_outbox(*, purge: bool = False) -> dict:
 def _drain_when_a_worker_starts(**kwargs) -> None:
     """Leftovers of a process that died after its commit run as soon as a worker is up again."""
     drain_outbox.delay()
+
+
+@shared_task(acks_late=True)
+def relay_events() -> dict:
+    """Hand the outgoing events to every sink once, and prune old ones: for operators who run the relay from
+    Celery beat (EVENT_RELAY_BEAT_SECONDS) rather than as `coursecerts relay_events`. Several at once are safe
+    (each sink's cursor is locked by one relay). Returns what each sink did."""
+    from coursecerts.events.relay import outgoing_events_prune, relay_once
+
+    outcomes = relay_once()
+    pruned = outgoing_events_prune()
+    return {
+        "sinks": {o.sink: {"handed": o.handed, "done": o.done, "error": o.error} for o in outcomes},
+        "pruned": pruned,
+    }
