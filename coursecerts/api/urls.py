@@ -18,6 +18,7 @@ from coursecerts.api.v1 import (
     verification,
     webhooks,
 )
+from coursecerts.api.v1 import credentials as credentials_api
 from coursecerts.api.views import api_not_found
 
 
@@ -88,6 +89,7 @@ v1_patterns = [
     ),
     path(f"{COURSE}/report", reports.CourseReportApi.as_view(), name="report"),
     path("certificates/<segment:verify_uuid>", verification.CertificateVerifyApi.as_view(), name="verify"),
+    path("credentials/verify", credentials_api.CredentialVerifyApi.as_view(), name="credential-verify"),
     path(
         "certificates/<segment:verify_uuid>/history",
         course_team.CertificateHistoryApi.as_view(),

@@ -32,6 +32,24 @@ log = logging.getLogger(__name__)
 PDF_FOLDER = "certificates/pdf"
 DESIGN_VERSION = "2"  # bump when the built-in design changes, so stored PDFs are drawn anew
 
+# Files a certificate's PDF carries (PDF/A-3b), from the apps that make them: the credentials app registers the
+# Open Badges credential (credentials.attachment), so this app never imports it. A provider takes the
+# certificate and returns a rendering.pdf.PdfAttachment or None.
+_attachment_providers: list = []
+
+
+def pdf_attachment_provider_register(provider) -> None:
+    if provider not in _attachment_providers:
+        _attachment_providers.append(provider)
+
+
+def _pdf_attachment(certificate):
+    for provider in _attachment_providers:
+        attachment = provider(certificate)
+        if attachment is not None:
+            return attachment
+    return None
+
 
 def pdf_storage():
     return storages["certificate_pdfs"]
@@ -44,8 +62,10 @@ class StoredPdf:
     rendered: bool  # rendered by this call (False: it was already stored)
 
 
-def pdf_storage_name(context) -> str:
-    fingerprint = json.dumps([DESIGN_VERSION, context.fingerprint()], sort_keys=True, default=str)
+def pdf_storage_name(context, attachment=None) -> str:
+    """The name hashes what the PDF shows and the file it carries: a new credential makes a new PDF."""
+    carried = hashlib.sha256(attachment.data).hexdigest() if attachment is not None else None
+    fingerprint = json.dumps([DESIGN_VERSION, context.fingerprint(), carried], sort_keys=True, default=str)
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
     return f"{PDF_FOLDER}/{context.certificate_id}/{context.language}-{digest}.pdf"
 
@@ -64,17 +84,20 @@ def certificate_pdf_get_or_render(*, certificate: GeneratedCertificate, language
     from coursecerts.certificates.rendering.render import render_certificate_html
     from coursecerts.certificates.rendering.selectors import certificate_render_context
 
+    attachment = _pdf_attachment(certificate)
     with translation.override(language):
         context = certificate_render_context(certificate, language=language)
-        name = pdf_storage_name(context)
+        name = pdf_storage_name(context, attachment)
         stored = StoredPdf(name=name, filename=pdf_filename(context), rendered=False)
         if pdf_storage().exists(name):
             return stored
         version = certificate.template_version
         if version is None:
-            pdf = render_default_pdf(context)
+            pdf = render_default_pdf(context, attachment=attachment)
         else:
-            pdf = render_html_pdf(render_certificate_html(_with_png_qr(context), version))
+            pdf = render_html_pdf(
+                render_certificate_html(_with_png_qr(context), version), attachment=attachment
+            )
     _store(name, pdf)
     _delete_stale(context.certificate_id, language, keep=name)
     log.info("certificate %s: PDF stored as %s (%d bytes)", certificate.verify_uuid, name, len(pdf))
