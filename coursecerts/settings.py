@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "coursecerts.events",
     "coursecerts.events.webhooks",
     "coursecerts.api",
+    "coursecerts.openedx",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OpenedxConfig(AppConfig):
+    name = "coursecerts.openedx"
+    label = "openedx"
+    verbose_name = "Open edX integration"

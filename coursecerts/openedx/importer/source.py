@@ -1,0 +1,127 @@
+"""The Open edX database, read only: one PyMySQL connection in one read-only transaction (a consistent snapshot
+of the whole run), rows streamed with server-side cursors so that no table is ever held in memory.
+
+The grants a read-only user needs are in README "Moving from Open edX".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import pymysql
+import pymysql.cursors
+from django.utils import timezone
+
+from coursecerts.common.errors import ApplicationError
+
+
+class SourceError(ApplicationError):
+    pass
+
+
+@dataclass(frozen=True)
+class SourceUrl:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @classmethod
+    def parse(cls, url: str) -> SourceUrl:
+        """mysql://user:password@host:3306/edxapp (mariadb:// too)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("mysql", "mariadb") or not parts.path.strip("/"):
+            raise SourceError(
+                f"--database-url must look like mysql://user:password@host:3306/edxapp, not {url!r}"
+            )
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 3306,
+            user=unquote(parts.username or "root"),
+            password=unquote(parts.password or ""),
+            database=parts.path.strip("/"),
+        )
+
+    @property
+    def label(self) -> str:
+        """Where the data comes from, without the password (the import's scope and its summary)."""
+        return f"{self.host}:{self.port}/{self.database}"
+
+
+class SourceDatabase:
+    """An open read-only connection. Use as a context manager; `stream` one query at a time."""
+
+    def __init__(self, url: SourceUrl, *, batch_size: int = 5000):
+        self.url, self.batch_size = url, batch_size
+        try:
+            self.connection = pymysql.connect(
+                host=url.host,
+                port=url.port,
+                user=url.user,
+                password=url.password,
+                database=url.database,
+                charset="utf8mb4",
+                autocommit=True,
+            )
+        except pymysql.MySQLError as exc:
+            raise SourceError(f"cannot connect to {url.label}: {exc}") from exc
+        self._read_only_snapshot()
+
+    def _read_only_snapshot(self) -> None:
+        with self.connection.cursor() as cursor:
+            # Open edX stores datetimes as UTC: the session's NOW() too, for the run's watermark.
+            cursor.execute("SET time_zone = '+00:00'")
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.connection.rollback()
+        finally:
+            self.connection.close()
+
+    def now(self) -> dt.datetime:
+        """The source's clock (UTC), aware."""
+        return aware(self.scalar("SELECT UTC_TIMESTAMP(6)"))
+
+    def scalar(self, sql: str, params=()):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def table_exists(self, table: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+                "AND table_name = %s",
+                (table,),
+            )
+        )
+
+    def stream(self, sql: str, params=()) -> Iterator[list[dict]]:
+        """The query's rows as dicts, in lists of batch_size, read from a server-side cursor as they come."""
+        cursor = self.connection.cursor(pymysql.cursors.SSDictCursor)
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(self.batch_size):
+                yield rows
+        finally:
+            cursor.close()
+
+
+def aware(value):
+    """A datetime read from MySQL (naive, UTC) made aware; None and dates as they are."""
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return value.replace(tzinfo=dt.UTC)
+    return value
