@@ -11,13 +11,14 @@ Each row is one case and what every interface answers:
 """
 
 import datetime as dt
+import html
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from coursecerts.certificates.models import CertificateConfiguration
+from coursecerts.certificates.models import CertificateConfiguration, GeneratedCertificate
 from coursecerts.certificates.services import (
     certificate_generation_attempt,
     certificate_invalidation_create,
@@ -132,3 +133,30 @@ def test_the_page_v0_v1_and_the_report_agree(
     assert (v0[verify_uuid]["download_url"] if verify_uuid in v0 else ABSENT) == expected_v0
     row = rows[username]
     assert (row["certificate_status"], row["eligible"], row["certificate_url"] is not None) == report
+
+
+def text_of(body: str, element_id: str) -> str:
+    start = body.index(f'id="{element_id}"')
+    return html.unescape(body[body.index(">", start) + 1 : body.index("</", start)])
+
+
+@pytest.mark.parametrize(
+    ("configuration_title", "stored_course_title", "titles"),
+    [
+        ("Certificate in Physics", None, ("Certificate in Physics", "Physics")),
+        ("Physics: Mechanics", None, ("Verified Certificate of Achievement", "Physics: Mechanics")),
+        ("", "Certificate in Physics", ("Certificate in Physics", "Physics")),  # stored before ADR 0014
+    ],
+    ids=["title_names_a_certificate", "course_title_override", "stored_title_names_a_certificate"],
+)
+def test_the_page_and_the_verification_print_the_same_titles(
+    client, certificate, configuration_title, stored_course_title, titles
+):
+    """rendering.configuration.printed_titles: the heading and the course title, said once each."""
+    CertificateConfiguration.objects.filter(course_id=certificate.course_id).update(title=configuration_title)
+    values = {"course_title": stored_course_title or configuration_title}
+    GeneratedCertificate.objects.filter(pk=certificate.pk).update(**values)
+    body = client.get(f"/certificates/{certificate.verify_uuid}").content.decode()
+    verification = APIClient().get(f"/api/v1/certificates/{certificate.verify_uuid}").json()
+    assert (text_of(body, "certificate-title"), text_of(body, "course-title")) == titles
+    assert (verification["certificate_title"], verification["course_title"]) == titles
