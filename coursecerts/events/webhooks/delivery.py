@@ -26,7 +26,7 @@ from django.utils import timezone
 from coursecerts.events.webhooks import transport
 from coursecerts.events.webhooks.addresses import Target, UnsafeUrl, target_check
 from coursecerts.events.webhooks.models import MessageStates, WebhookAttempt, WebhookEndpoint, WebhookMessage
-from coursecerts.events.webhooks.services import webhook_endpoint_disable
+from coursecerts.events.webhooks.services import WEBHOOKS_SINK, webhook_endpoint_disable
 from coursecerts.events.webhooks.signing import body_bytes, signed_headers
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ BATCH_PER_THREAD = 8
 class WebhookSink:
     """The webhooks sink (registered in WebhooksConfig.ready)."""
 
-    name = "webhooks"
+    name = WEBHOOKS_SINK
 
     def enabled(self) -> bool:
         return WebhookEndpoint.objects.filter(is_active=True).exists()

@@ -17,6 +17,7 @@ from coursecerts.events.webhooks.models import EVENT_TYPES, MessageStates, Webho
 from coursecerts.events.webhooks.signing import secret_generate
 
 _UNSET = object()
+WEBHOOKS_SINK = "webhooks"  # the sink's name, and its cursor's (coursecerts.events.sinks)
 
 
 def _checked_url(url: str) -> str:
@@ -53,7 +54,18 @@ def webhook_endpoint_create(
     )
     endpoint.full_clean()
     endpoint.save()
+    _cursor_start()
     return endpoint
+
+
+def _cursor_start() -> None:
+    """The relay starts a sink's new cursor at the newest event when it first sees the sink enabled; start it
+    now, so that events from the endpoint's registration on are owed to it, not only from the relay's next pass."""
+    from coursecerts.events.models import SinkCursor
+    from coursecerts.events.relay import newest_event_id
+
+    if not SinkCursor.objects.filter(name=WEBHOOKS_SINK).exists():
+        SinkCursor.objects.get_or_create(name=WEBHOOKS_SINK, defaults={"position": newest_event_id()})
 
 
 @transaction.atomic
