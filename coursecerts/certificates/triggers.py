@@ -1,7 +1,8 @@
-"""The grade and mode triggers: what a grade becoming passing or failing, or a move to another mode, does to
-certificates. Each rule is one function, called by both forms that sit side by side below it: the per-learner
-form (the signal receivers in coursecerts.certificates.handlers, for a PUT, the admin or an event) and the
-set-based form (the bulk import, coursecerts.api.v1.import_files, ADR 0009).
+"""The triggers: what a grade becoming passing or failing, a move to another mode, an allowlist entry, an
+approved ID verification or a change of pacing does to certificates. Each grade and mode rule is one function,
+called by both forms that sit side by side below it: the per-learner form (the signal receivers in
+coursecerts.certificates.handlers, for a PUT, the admin or an event) and the set-based form (the bulk import,
+coursecerts.api.v1.import_files, ADR 0009). The other triggers have only the per-learner form.
 
 Generation owed is recorded in the outbox in the caller's transaction and drained after commit (ADR 0013); it
 is then decided by eligibility.decide like every other path. AUTO_CERTIFICATE_GENERATION decides *when*
@@ -17,7 +18,12 @@ from django.conf import settings
 from django.db import transaction
 
 from coursecerts.certificates.eligibility import Policy, is_mode_eligible
-from coursecerts.certificates.models import PASSED_STATUSES, CertificateAllowlist, GeneratedCertificate
+from coursecerts.certificates.models import (
+    PASSED_STATUSES,
+    CertificateAllowlist,
+    CertificateGenerationCourseSetting,
+    GeneratedCertificate,
+)
 from coursecerts.certificates.outbox import generation_owed_record
 from coursecerts.certificates.services import certificate_mark_notpassing
 from coursecerts.certificates.services.generation import format_grade
@@ -25,7 +31,7 @@ from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.events.services import outbox_kick
 
-# --- a grade became passing (COURSE_GRADE_NOW_PASSED) -------------------------------------------------------
+# --- a grade became passing (COURSE_GRADE_NOW_PASSED) --------------------------------------------------------
 
 
 def passing_owes_generation(
@@ -74,7 +80,7 @@ def _certified(course_run: CourseRun, *, user_ids: Collection[int] | None = None
     return set(certificates.values_list("user_id", flat=True))
 
 
-# --- a grade went from passing to failing (COURSE_GRADE_NOW_FAILED) -----------------------------------------
+# --- a grade went from passing to failing (COURSE_GRADE_NOW_FAILED) ------------------------------------------
 # Not through eligibility.decide: decide treats a downloadable certificate as final (check_existing_certificate,
 # can_record_status), so it would leave the certificate of a learner whose grade fails downloadable, where this
 # trigger revokes it (tests/certificates/test_triggers.py, test_a_grade_that_fails_revokes_a_passing_certificate;
@@ -120,7 +126,7 @@ def grade_failed(*, user, course_run: CourseRun, percent: float) -> None:
     failing_revokes(course_run=course_run, percents={user.pk: percent})
 
 
-# --- an existing enrollment moved to another mode (ENROLLMENT_TRACK_UPDATED) --------------------------------
+# --- an existing enrollment moved to another mode (ENROLLMENT_TRACK_UPDATED) ---------------------------------
 
 
 def mode_change_owes_generation(modes: Mapping[int, str]) -> set[int]:
@@ -140,7 +146,43 @@ def track_updated(*, user, course_run: CourseRun, mode: str) -> None:
     generation_owed_record(course_run=course_run, sources={"enrollment_track_updated": owed})
 
 
-# --- an import: every rule above, set-based ------------------------------------------------------------------
+# --- a learner added to the allowlist (ALLOWLIST_ENTRY_ADDED) ------------------------------------------------
+
+
+def allowlist_added(*, user, course_run: CourseRun, entry: CertificateAllowlist) -> None:
+    """Per learner: with automatic generation on, an allowlist entry that allows owes a generation attempt."""
+    if settings.AUTO_CERTIFICATE_GENERATION and entry.allowlist:
+        generation_owed_record(course_run=course_run, sources={"allowlist": [user.pk]})
+
+
+# --- an ID verification approved (IDV_ATTEMPT_APPROVED) ------------------------------------------------------
+
+
+def idv_approved(*, user) -> None:
+    """Per learner: with automatic generation on, each of the learner's active enrollments owes a generation
+    attempt."""
+    if not settings.AUTO_CERTIFICATE_GENERATION:
+        return
+    for enrollment in CourseEnrollment.objects.filter(user=user, is_active=True).select_related("course"):
+        generation_owed_record(course_run=enrollment.course, sources={"idv_approved": [user.pk]})
+
+
+# --- a run's pacing changed (COURSE_PACING_CHANGED) ----------------------------------------------------------
+
+
+def pacing_changed(*, course_run: CourseRun) -> None:
+    """Self-paced runs let learners generate their own certificates; instructor-paced runs do not."""
+    current = CertificateGenerationCourseSetting.get(course_run.id)
+    if current is None or current.self_generation_enabled != course_run.self_paced:
+        CertificateGenerationCourseSetting.objects.create(
+            course_key=course_run.id,
+            self_generation_enabled=course_run.self_paced,
+            language_specific_templates_enabled=bool(current and current.language_specific_templates_enabled),
+            include_hours_of_effort=current.include_hours_of_effort if current else None,
+        )
+
+
+# --- an import: the grade and mode rules above, set-based ----------------------------------------------------
 
 
 @dataclass(frozen=True)
