@@ -1,6 +1,6 @@
 """The course runs' admin with what the certificates app adds to it: the generation actions (start, dry run,
 dry run as CSV), the previews of each mode and the certificate counts. It extends the courses app's admin, so
-that `courses` knows nothing of certificates (ADR 0015)."""
+that `courses` knows nothing of certificates (ADR 0017)."""
 
 import dataclasses
 
