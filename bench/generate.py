@@ -1,4 +1,4 @@
-"""Course-wide generation throughput: certificates decided and written per second (issue 5).
+"""Course-wide generation throughput: certificates decided and written per second (README "Performance").
 
 For each database (SQLite, PostgreSQL) and course size (10,000 and 100,000 learners; 1,000,000 with --large)
 it loads a fresh course (mixed modes, grades around the pass mark, a few allowlisted and beta testers), then:

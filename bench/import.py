@@ -1,4 +1,4 @@
-"""Bulk import throughput: POST /api/v1/courses/{course_key}/import of 100,000 learner rows (issue 4).
+"""Bulk import throughput: POST /api/v1/courses/{course_key}/import of 100,000 learner rows (README "Performance").
 
 For each database (SQLite, PostgreSQL) it makes a fresh database and run, then times, in-process through the
 real request path (Django test client, bearer token, parsers, validation, one transaction):
@@ -8,7 +8,7 @@ real request path (Django test client, bearer token, parsers, validation, one tr
   unchanged  the same file again: everything read and compared, nothing written;
   changed    every grade changed and half the learners now passing: bulk updates, and the generation the
              grade trigger implies queued after commit (Celery on an in-memory broker: queued, not run here;
-             generating is issue 5's path, measured by bench/generate.py).
+             course-wide generation is measured by bench/generate.py).
 
     .venv/bin/python bench/import.py                    # 100,000 rows, SQLite and PostgreSQL
     .venv/bin/python bench/import.py --rows 10000 --databases sqlite

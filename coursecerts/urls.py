@@ -18,7 +18,7 @@ if settings.SERVE_MEDIA:  # uploaded logos, signatures and template assets (READ
     from coursecerts.certificates.services.pdf import PDF_FOLDER
     from coursecerts.certificates.web.views import media_file
 
-    # Never the rendered PDFs, even a copy left at MEDIA_ROOT by a version before issue 10: they are private
+    # Never the rendered PDFs, even a copy an older version left at MEDIA_ROOT: they are private
     # and served only by /certificates/<verify_uuid>/pdf (ADR 0011; move_certificate_pdfs moves old copies).
     urlpatterns.append(
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?!{PDF_FOLDER}/)(?P<path>.+)$", media_file)

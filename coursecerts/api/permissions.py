@@ -1,4 +1,4 @@
-"""Who may do what (reference 5.1, 5.5). Every refusal carries a reason in its 403 answer.
+"""Who may do what (ADR 0010). Every refusal carries a reason in its 403 answer.
 
 - global staff (is_staff) may do everything;
 - course staff and instructors (CourseAccessRole) read their runs' certificates and reports; instructors also

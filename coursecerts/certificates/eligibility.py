@@ -4,7 +4,7 @@ Nothing here reads the database or changes anything. `decide()` takes the facts 
 the policy from settings, and returns a Decision: what the services should do and why. The per-learner path
 (a grade event) and the course-wide path use this same function.
 
-The algorithm (reference 2.2):
+The algorithm (Open edX's, tests/certificates/test_eligibility.py):
 1. Allowlisted learners take the allowlist path, everyone else the regular path.
 2. Regular path first checks: not a CCX run, not a beta tester, a passing grade.
 3. Both paths then check, in order: no active invalidation; enrolled (an inactive enrollment counts); an

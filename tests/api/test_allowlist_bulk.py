@@ -1,4 +1,4 @@
-"""POST /api/v1/courses/{course_key}/allowlist — CSV in the Open edX bulk format (reference 5.5)."""
+"""POST /api/v1/courses/{course_key}/allowlist — CSV in the Open edX bulk format (README "REST API")."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -183,7 +183,7 @@ def test_the_query_count_does_not_grow_with_rows(staff_api, physics, count, djan
     assert (body["updated"], body["generation_queued"]) == (count, count)
 
 
-# --- a process that dies after the commit (issue 10, defect 2) ------------------------------------------------
+# --- a process that dies after the commit (ADR 0013) ----------------------------------------------------------------
 
 
 def issued_once(course) -> bool:

@@ -1,4 +1,4 @@
-"""GET /api/certificates/v0/certificates/{username}/courses/{course_id}/ — Open edX v0 detail (reference 5.1)."""
+"""GET /api/certificates/v0/certificates/{username}/courses/{course_id}/ — Open edX v0 detail (ADR 0008)."""
 
 import pytest
 from django.test import override_settings

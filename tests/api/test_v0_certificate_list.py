@@ -1,4 +1,4 @@
-"""GET /api/certificates/v0/certificates/{username}/ — Open edX v0 list (reference 5.1)."""
+"""GET /api/certificates/v0/certificates/{username}/ — Open edX v0 list (ADR 0008)."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Display rules: when a certificate is visible (reference 3.2) and which date it prints (3.3)."""
+"""Display rules: when a certificate is visible and which date it prints (certificates/display.py)."""
 
 import datetime as dt
 

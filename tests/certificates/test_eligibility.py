@@ -1,4 +1,4 @@
-"""The eligibility rules of reference 2.2, as pure functions: no database."""
+"""The eligibility rules (certificates/eligibility.py), as pure functions: no database."""
 
 from dataclasses import replace
 

@@ -1,4 +1,4 @@
-"""Invalidation, re-validation, the allowlist and date overrides: the course team's actions (reference 2.4)."""
+"""Invalidation, re-validation, the allowlist and date overrides: the course team's actions."""
 
 import datetime as dt
 

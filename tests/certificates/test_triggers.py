@@ -1,5 +1,5 @@
-"""The triggers of reference 2.1: data arriving through the data-in services generates or revokes certificates.
-Tasks run eagerly after commit; the tests run the on_commit callbacks explicitly."""
+"""The triggers (certificates/triggers.py): data arriving through the data-in services generates or revokes
+certificates. Tasks run eagerly after commit; the tests run the on_commit callbacks explicitly."""
 
 import pytest
 from django.test import override_settings

@@ -1,4 +1,4 @@
-"""move_certificate_pdfs: the PDFs that versions before issue 10 left in the public media storage move to the
+"""move_certificate_pdfs: the PDFs that older versions left in the public media storage move to the
 private PDF storage when their certificate is downloadable, and are deleted otherwise."""
 
 import pytest

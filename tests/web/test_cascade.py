@@ -1,5 +1,6 @@
-"""The template cascade (reference 4.4): organisation + mode + course, organisation + mode, organisation,
-mode, then the built-in default; the course language when the course asks for language-specific templates."""
+"""The template cascade (README "Web certificates", Templates): organisation + mode + course, organisation + mode,
+organisation, mode, then the built-in default; the course language when the course asks for language-specific
+templates."""
 
 import pytest
 

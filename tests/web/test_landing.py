@@ -1,6 +1,6 @@
-"""`/`, the landing page, and certificate URLs as people type them (issue 11): what the service is, a form that
-verifies a certificate by its id or URL, links for staff; case, dashes and a trailing slash are redirected to the
-canonical URL, and any other URL under /certificates/ is the styled 404 page."""
+"""`/`, the landing page, and certificate URLs as people type them (README "Web certificates"): what the service
+is, a form that verifies a certificate by its id or URL, links for staff; case, dashes and a trailing slash are
+redirected to the canonical URL, and any other URL under /certificates/ is the styled 404 page."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The page's language (reference 4.2 step 7) and its Arabic translation, mirrored."""
+"""The page's language (README "Web certificates", Languages) and its Arabic translation, mirrored."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The public certificate page /certificates/<verify_uuid> (reference 4.1, 4.2, 3.2, 3.3)."""
+"""The public certificate page /certificates/<verify_uuid> (README "Web certificates")."""
 
 import datetime as dt
 import html

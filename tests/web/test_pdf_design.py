@@ -1,5 +1,5 @@
-"""The built-in PDF design as a reader sees it (issue 11): the signatories' names stand clear of the signature
-line, and the platform name is printed only when an operator set PLATFORM_NAME."""
+"""The built-in PDF design as a reader sees it (README "Web certificates", PDF): the signatories' names stand
+clear of the signature line, and the platform name is printed only when an operator set PLATFORM_NAME."""
 
 import re
 import subprocess

@@ -1,4 +1,4 @@
-"""The staff preview /certificates/course/<course key>?preview=<mode> (reference 4.1, 4.2)."""
+"""The staff preview /certificates/course/<course key>?preview=<mode> (README "Web certificates")."""
 
 import datetime as dt
 

@@ -82,7 +82,7 @@ def test_an_exam_invalidation_without_an_invalidation_entry_is_invalidated_too(c
 
 
 def test_the_v0_api_keeps_open_edx_answer_for_its_owner(client, certificate):
-    """Open edX v0 (reference 5.1): the owner and global staff see the invalidated certificate as it is stored,
+    """Open edX v0 (ADR 0008): the owner and global staff see the invalidated certificate as it is stored,
     status `unavailable`, not passing, no download URL."""
     invalidate(certificate)
     client.force_login(certificate.user)

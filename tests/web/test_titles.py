@@ -1,5 +1,5 @@
 """Which title is the certificate's and which the course's: a configuration title that names a certificate is the
-heading, and the course's own name is printed, so no sentence says "Certificate" twice (issue 11)."""
+heading, and the course's own name is printed, so no sentence says "Certificate" twice (ADR 0014)."""
 
 import html
 from urllib.parse import parse_qs, urlparse

@@ -1,5 +1,5 @@
-"""The page of a valid certificate says so, and what was checked, outside the certificate itself (issue 11): in
-agreement with the verification API, which answers from the same public status (ADR 0011)."""
+"""The page of a valid certificate says so, and what was checked, outside the certificate itself (README "Web
+certificates"): in agreement with the verification API, which answers from the same public status (ADR 0011)."""
 
 import datetime as dt
 import html

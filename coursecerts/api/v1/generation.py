@@ -1,4 +1,4 @@
-"""v1 course-wide generation (issue 5): the Open edX dashboard's "generate" and "regenerate" as REST, running
+"""v1 course-wide generation (ADR 0007): the Open edX dashboard's "generate" and "regenerate" as REST, running
 as chunked background jobs, and the job's progress.
 
     POST /api/v1/courses/{course_key}/certificates/generate    {scope, usernames, dry_run, learners}

@@ -1,4 +1,5 @@
-"""Instructor invalidation and re-validation, and invalidation after a rejected exam (reference 2.4)."""
+"""Instructor invalidation and re-validation, and invalidation after a rejected exam
+(tests/certificates/test_instructor_services.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The files of legacy Open edX PDF certificates (edx-certificates), in the `legacy_certificates` storage.
 
 A legacy PDF certificate is a row with a download_url or a download_uuid. Its four files are found only through
-those columns and verify_uuid, with the LEGACY_CERT_*_PATH templates (reference 6.2), so the files must be
+those columns and verify_uuid, with the LEGACY_CERT_*_PATH templates (README "Learner retirement"), so the files must be
 deleted before the columns are blanked.
 """
 

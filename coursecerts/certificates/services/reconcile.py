@@ -1,4 +1,5 @@
-"""Reconciliation: compare what the rules say with what is stored, for a whole run (issue 5).
+"""Reconciliation: compare what the rules say with what is stored, for a whole run (README "Commands":
+reconcile_certificates).
 
 Two kinds of mismatch: learners the rules would give a downloadable certificate who do not hold one (missed
 events, generation switched off at the time...), and downloadable certificates whose learner the rules would no

@@ -104,7 +104,7 @@ def certificate_values(ctx: ImportContext, row: dict, current: dict | None) -> t
     status = row["status"]
     downloadable = status == CertificateStatuses.DOWNLOADABLE
     notes = [f"Open edX certificate {row['id']}"]
-    # The LMS page prints the profile's name at render time, not the row's name column (reference 10.6).
+    # The LMS page prints the profile's name at render time, not the row's name column.
     name = row["name"] or ""
     if downloadable and row.get("profile_name") and row["profile_name"] != name:
         notes.append(f"Open edX name column {name!r}; the LMS printed the profile name")

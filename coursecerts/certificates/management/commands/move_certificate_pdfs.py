@@ -1,4 +1,4 @@
-"""Move the certificate PDFs rendered by versions before issue 10 out of the public media storage: those of
+"""Move the certificate PDFs rendered by older versions out of the public media storage: those of
 downloadable certificates into the private PDF storage, the others deleted (README "Storage"). Run it once
 after upgrading; running it again finds nothing to do.
 
