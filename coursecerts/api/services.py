@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from coursecerts.api.models import ApiToken, token_hash
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TOKEN_PREFIX = "cc_"
 # last_used_at is written at most this often per token, so that every request does not write a row.
@@ -16,7 +20,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def api_token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Make a token for the user. Returns the row and the token itself, which is not stored anywhere."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user=user, name=name, prefix=token[:10], key_hash=token_hash(token))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,45 +21,50 @@ from coursecerts.grades.models import PersistentCourseGrade
 from coursecerts.learners.models import certificate_name
 from coursecerts.verify_student.models import IdVerification, IdVerificationStatus
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def certificate_get(*, user, course_run) -> GeneratedCertificate | None:
+    from django.contrib.auth.models import User
+
+
+def certificate_get(*, user: User, course_run: CourseRun) -> GeneratedCertificate | None:
     return GeneratedCertificate.objects.filter(user=user, course=course_run).first()
 
 
-def certificate_get_for_update(*, user, course_run) -> GeneratedCertificate | None:
+def certificate_get_for_update(*, user: User, course_run: CourseRun) -> GeneratedCertificate | None:
     """The certificate, row-locked until the end of the transaction (PostgreSQL, MariaDB)."""
     return GeneratedCertificate.objects.select_for_update().filter(user=user, course=course_run).first()
 
 
-def allowlist_entry_get(*, user, course_run) -> CertificateAllowlist | None:
+def allowlist_entry_get(*, user: User, course_run: CourseRun) -> CertificateAllowlist | None:
     return CertificateAllowlist.objects.filter(user=user, course=course_run).first()
 
 
-def is_on_allowlist(*, user, course_run) -> bool:
+def is_on_allowlist(*, user: User, course_run: CourseRun) -> bool:
     return CertificateAllowlist.objects.filter(user=user, course=course_run, allowlist=True).exists()
 
 
-def invalidation_get_active(*, certificate) -> CertificateInvalidation | None:
+def invalidation_get_active(*, certificate: GeneratedCertificate) -> CertificateInvalidation | None:
     return certificate.invalidations.filter(active=True).order_by("-created").first()
 
 
-def has_certificate_invalidation(*, user, course_run) -> bool:
+def has_certificate_invalidation(*, user: User, course_run: CourseRun) -> bool:
     return CertificateInvalidation.objects.filter(
         generated_certificate__user=user, generated_certificate__course=course_run, active=True
     ).exists()
 
 
-def enrollment_get(*, user, course_run) -> CourseEnrollment | None:
+def enrollment_get(*, user: User, course_run: CourseRun) -> CourseEnrollment | None:
     return CourseEnrollment.objects.filter(user=user, course=course_run).first()
 
 
-def id_verified(*, user, now=None) -> bool:
+def id_verified(*, user: User, now: datetime | None = None) -> bool:
     verification = IdVerification.objects.filter(user=user).first()
     return verification is not None and verification.is_verified(now)
 
 
 def learner_facts_get(
-    *, user, course_run: CourseRun, certificate: GeneratedCertificate | None
+    *, user: User, course_run: CourseRun, certificate: GeneratedCertificate | None
 ) -> LearnerFacts:
     """Everything eligibility reads about one learner in one run (a handful of indexed queries)."""
     enrollment = enrollment_get(user=user, course_run=course_run)
@@ -80,7 +86,7 @@ def learner_facts_get(
     )
 
 
-def learner_certificate_name(user) -> str:
+def learner_certificate_name(user: User) -> str:
     """The name to print for a learner now: the profile's certificate name, else the auth user's full name."""
     profile = getattr(user, "profile", None)
     if profile is not None:

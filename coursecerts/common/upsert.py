@@ -18,9 +18,15 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from django.db import IntegrityError, OperationalError, connection, models, transaction
+
+M = TypeVar("M", bound=models.Model)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +42,13 @@ class _InsertRaceLost(Exception):
     """Another transaction inserted the row first; raised so that the whole attempt rolls back."""
 
 
-def upsert_retried(func):
+def upsert_retried(func: Callable[P, R]) -> Callable[P, R]:
     """Run `func`, a service that opens its own transaction, again when that transaction lost an insert race
     in row_upsert or was a deadlock's victim, up to ATTEMPTS times in all. In a caller's transaction it runs
     once, and row_upsert settles a lost race in place."""
 
     @functools.wraps(func)
-    def retried(*args, **kwargs):
+    def retried(*args: P.args, **kwargs: P.kwargs) -> R:
         if transaction.get_connection().in_atomic_block:
             return func(*args, **kwargs)
         token = _may_run_again.set(True)
@@ -77,8 +83,8 @@ def _why(exc: Exception) -> str:
 
 
 def row_upsert(
-    model: type[models.Model], *, key: dict, values: dict, create_values: dict | None = None
-) -> tuple[models.Model, models.Model | None]:
+    model: type[M], *, key: dict, values: dict, create_values: dict | None = None
+) -> tuple[M, M | None]:
     """Make the row of `model` with the natural `key` (backed by a unique constraint) hold `values`, and
     `create_values` too when it is new; validated first (a Django ValidationError, and nothing written, on a bad
     value). Returns (row, previous): `previous` is a copy of the row as it was, None when this call created it.
@@ -102,11 +108,11 @@ def row_upsert(
     return row, previous
 
 
-def _locked(model: type[models.Model], key: dict) -> models.Model | None:
+def _locked(model: type[M], key: dict) -> M | None:
     return model.objects.select_for_update().filter(**key).first()
 
 
-def winner_locked(model: type[models.Model], key: dict, error: IntegrityError) -> models.Model:
+def winner_locked(model: type[M], key: dict, error: IntegrityError) -> M:
     """After an insert of the natural `key` failed (in a savepoint) with `error`: the row another transaction
     inserted first, locked; or, in a service decorated with `upsert_retried`, the end of this attempt, so that
     the service runs again. Raises `error` again when another constraint failed, not the natural key's."""
@@ -126,7 +132,7 @@ def _validate(row: models.Model, key: dict) -> None:
 
 
 def rows_bulk_upsert(
-    model: type[models.Model], rows: list[models.Model], *, unique_fields: list[str], update_fields: list[str]
+    model: type[M], rows: list[M], *, unique_fields: list[str], update_fields: list[str]
 ) -> None:
     """Update rows in bulk as INSERT ... ON CONFLICT DO UPDATE (one statement a batch of 1,000): far faster
     than bulk_update's CASE expressions. The rows are new instances carrying the natural key (no primary key)

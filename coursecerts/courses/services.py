@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from coursecerts.common import signals
 from coursecerts.common.keys import parse_course_key
 from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.courses.models import CourseAccessRole, CourseMode, CourseRun, Organization
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
@@ -47,7 +52,7 @@ def course_run_upsert(
 
 
 @transaction.atomic
-def course_role_remove(*, user, course_run, role: str) -> bool:
+def course_role_remove(*, user: User, course_run: CourseRun, role: str) -> bool:
     deleted, _ = CourseAccessRole.objects.filter(user=user, course=course_run, role=role).delete()
     return bool(deleted)
 
@@ -62,7 +67,7 @@ def organization_get_or_create(*, short_name: str) -> Organization:
 
 @upsert_retried
 @transaction.atomic
-def course_role_put(*, user, course_run, role: str) -> tuple[CourseAccessRole, bool]:
+def course_role_put(*, user: User, course_run: CourseRun, role: str) -> tuple[CourseAccessRole, bool]:
     """Make `role` the person's one role in the run, replacing any other (the API's PUT of a role, the admin's
     add). Returns (role, created). One role per person and run is a database constraint: parallel callers end
     with one role, the last one written."""
@@ -73,7 +78,7 @@ def course_role_put(*, user, course_run, role: str) -> tuple[CourseAccessRole, b
 
 
 @transaction.atomic
-def course_roles_remove(*, user, course_run) -> bool:
+def course_roles_remove(*, user: User, course_run: CourseRun) -> bool:
     """Remove every role the user has in the run. Returns False when there was none."""
     deleted, _ = CourseAccessRole.objects.filter(user=user, course=course_run).delete()
     return bool(deleted)

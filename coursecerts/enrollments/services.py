@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -10,11 +11,14 @@ from coursecerts.common.upsert import row_upsert, rows_bulk_upsert, upsert_retri
 from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @upsert_retried
 @transaction.atomic
 def enrollment_upsert(
-    *, user, course_run, mode: str, is_active: bool = True
+    *, user: User, course_run: CourseRun, mode: str, is_active: bool = True
 ) -> tuple[CourseEnrollment, bool]:
     """Create or update an enrollment. A mode change of an existing enrollment sends ENROLLMENT_TRACK_UPDATED.
     Parallel callers end with one enrollment."""

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from coursecerts.events.models import OutboxEntry
+
+if TYPE_CHECKING:
+    from coursecerts.courses.models import CourseRun
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ def outbox_handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def outbox_record(*, kind: str, payload: dict, course_run=None) -> OutboxEntry:
+def outbox_record(*, kind: str, payload: dict, course_run: CourseRun = None) -> OutboxEntry:
     """Record owed work in the caller's transaction (it is committed with the change, or not at all), and kick
     the drain once that transaction has committed."""
     entry = OutboxEntry.objects.create(kind=kind, course=course_run, payload=payload)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -10,11 +11,14 @@ from coursecerts.common.upsert import row_upsert, rows_bulk_upsert, upsert_retri
 from coursecerts.courses.models import CourseRun
 from coursecerts.grades.models import PersistentCourseGrade
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @upsert_retried
 @transaction.atomic
 def course_grade_update(
-    *, user, course_run, percent_grade: float, passed: bool, letter_grade: str = ""
+    *, user: User, course_run: CourseRun, percent_grade: float, passed: bool, letter_grade: str = ""
 ) -> tuple[PersistentCourseGrade, bool]:
     """Store the grade the platform computed. A change to passing sends COURSE_GRADE_NOW_PASSED, a change from
     passing to failing COURSE_GRADE_NOW_FAILED. Returns (grade, created). Parallel callers end with one grade."""

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from coursecerts.learners.models import LearnerProfile
 
 
-def certificate_of_retired_learner(certificate) -> bool:
+class NamedForLearner(Protocol):
+    """A record printed with a learner's name, such as a certificate (learners knows nothing of certificates)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def user_id(self) -> int: ...
+
+
+def certificate_of_retired_learner(certificate: NamedForLearner) -> bool:
     """Whether the certificate's learner is retired (its page and verification answer 410 Gone, ADR 0012).
     Retirement blanks the certificate's name, so a certificate with a name costs no query."""
     if certificate.name:

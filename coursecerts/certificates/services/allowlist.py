@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,6 +13,11 @@ from coursecerts.certificates.services.generation import certificate_invalidate
 from coursecerts.common.errors import ApplicationError
 from coursecerts.common.signals import ALLOWLIST_ENTRY_ADDED
 from coursecerts.common.upsert import row_upsert, upsert_retried
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from coursecerts.courses.models import CourseRun
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +32,9 @@ class AllowlistNotAllowed(ApplicationError):
 
 @upsert_retried
 @transaction.atomic
-def allowlist_entry_create(*, user, course_run, notes: str = "", actor=None) -> CertificateAllowlist:
+def allowlist_entry_create(
+    *, user: User, course_run: CourseRun, notes: str = "", actor: User | None = None
+) -> CertificateAllowlist:
     """Put a learner on the allowlist. They must be actively enrolled, not invalidated, not already listed
     (also by a parallel caller). Generation follows after commit when automatic generation is on."""
     username = user.username
@@ -64,7 +72,7 @@ def _already_allowlisted(username: str) -> AllowlistNotAllowed:
 
 
 @transaction.atomic
-def allowlist_entry_remove(*, user, course_run, actor=None) -> bool:
+def allowlist_entry_remove(*, user: User, course_run: CourseRun, actor: User | None = None) -> bool:
     """Take a learner off the allowlist: their certificate (if any) is invalidated first, then the entry is
     deleted. Returns False when there was no entry."""
     entry = selectors.allowlist_entry_get(user=user, course_run=course_run)
@@ -81,7 +89,7 @@ def allowlist_entry_remove(*, user, course_run, actor=None) -> bool:
 @upsert_retried
 @transaction.atomic
 def allowlist_entry_put(
-    *, user, course_run, notes: str = "", actor=None
+    *, user: User, course_run: CourseRun, notes: str = "", actor: User | None = None
 ) -> tuple[CertificateAllowlist, bool]:
     """The API's idempotent PUT: put the learner on the allowlist (with allowlist_entry_create's checks), or,
     when they already are, only replace the notes. Returns (entry, created). Parallel callers add the learner
@@ -114,7 +122,7 @@ BULK_ROW_ERROR_KINDS = (
 )
 
 
-def allowlist_bulk_add(*, course_run, rows: list[list[str]], actor=None) -> dict:
+def allowlist_bulk_add(*, course_run: CourseRun, rows: list[list[str]], actor: User | None = None) -> dict:
     """Add the learners of CSV rows (username or email, notes) to the allowlist, as Open edX's
     generate_bulk_certificate_exceptions: rows of exactly two columns (blank rows skipped), checked in the order
     exists, invalidated, already allowlisted, enrolled; each good row is added in its own transaction.

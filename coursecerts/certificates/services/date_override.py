@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from coursecerts.certificates.events import certificate_changed_on_commit
 from coursecerts.certificates.models import CertificateDateOverride, CertificateHistory, GeneratedCertificate
 from coursecerts.common.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class DateOverrideError(ApplicationError):
@@ -17,7 +21,7 @@ class DateOverrideError(ApplicationError):
 
 @transaction.atomic
 def date_override_set(
-    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor
+    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor: User | None
 ) -> CertificateDateOverride:
     """Create or replace the certificate's date override; the admin who set it is recorded."""
     if not (reason or "").strip():
@@ -31,7 +35,7 @@ def date_override_set(
 
 @transaction.atomic
 def date_override_put(
-    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor
+    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor: User | None
 ) -> tuple[CertificateDateOverride, bool]:
     """The API's idempotent PUT of date_override_set. Returns (override, created). The certificate is locked
     first, so parallel callers create the override once: one creates, the others replace it."""
@@ -41,7 +45,7 @@ def date_override_put(
 
 
 @transaction.atomic
-def date_override_remove(*, certificate: GeneratedCertificate, actor) -> bool:
+def date_override_remove(*, certificate: GeneratedCertificate, actor: User | None) -> bool:
     deleted, _ = CertificateDateOverride.objects.filter(generated_certificate=certificate).delete()
     if deleted:
         _note(certificate, actor, "date override removed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -21,6 +22,11 @@ from coursecerts.certificates.services.pdf import (
 from coursecerts.common.upsert import upsert_retried, winner_locked
 from coursecerts.courses.models import CourseRun
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 
 _TRACKED = ("status", "mode", "grade", "name")
@@ -34,7 +40,7 @@ def format_grade(percent: float | str | None) -> str:
 
 
 def history_row(
-    certificate: GeneratedCertificate, before: dict | None, *, source: str, actor, note: str = ""
+    certificate: GeneratedCertificate, before: dict | None, *, source: str, actor: User | None, note: str = ""
 ) -> CertificateHistory | None:
     """An unsaved history row when status, mode, grade or name changed (or the certificate is new), else None."""
     after = {field: getattr(certificate, field) for field in _TRACKED}
@@ -70,7 +76,7 @@ def apply_generate(
     mode: str,
     grade: str,
     status: str,
-    now,
+    now: datetime | None,
     template_version=_RESOLVE,
 ) -> None:
     """Set the fields of an issue (Open edX generate_course_certificate), in memory. The verify_uuid is kept;
@@ -128,7 +134,7 @@ def certificate_generate(
     grade: str = "",
     status: str = CertificateStatuses.DOWNLOADABLE,
     source: str,
-    actor=None,
+    actor: User | None = None,
     generation_mode: str = "batch",
 ) -> GeneratedCertificate:
     """Issue (upsert) the learner's certificate. The verify_uuid of an existing row is kept, so public URLs
@@ -208,7 +214,12 @@ def _revoke(
 
 @transaction.atomic
 def certificate_invalidate(
-    *, certificate: GeneratedCertificate, mode: str | None = None, source: str, actor=None, note: str = ""
+    *,
+    certificate: GeneratedCertificate,
+    mode: str | None = None,
+    source: str,
+    actor: User | None = None,
+    note: str = "",
 ) -> GeneratedCertificate:
     """Make the certificate `unavailable`."""
     return _revoke(
@@ -224,7 +235,7 @@ def certificate_invalidate(
 
 @transaction.atomic
 def certificate_mark_notpassing(
-    *, certificate: GeneratedCertificate, mode: str | None, grade: str, source: str, actor=None
+    *, certificate: GeneratedCertificate, mode: str | None, grade: str, source: str, actor: User | None = None
 ) -> GeneratedCertificate:
     return _revoke(
         certificate, status=CertificateStatuses.NOTPASSING, mode=mode, grade=grade, source=source, actor=actor
@@ -233,7 +244,7 @@ def certificate_mark_notpassing(
 
 @transaction.atomic
 def certificate_mark_unverified(
-    *, certificate: GeneratedCertificate, mode: str | None, source: str, actor=None
+    *, certificate: GeneratedCertificate, mode: str | None, source: str, actor: User | None = None
 ) -> GeneratedCertificate:
     return _revoke(
         certificate, status=CertificateStatuses.UNVERIFIED, mode=mode, grade="", source=source, actor=actor
@@ -244,10 +255,10 @@ def certificate_mark_unverified(
 @transaction.atomic
 def certificate_generation_attempt(
     *,
-    user,
+    user: User,
     course_run: CourseRun,
     source: str,
-    actor=None,
+    actor: User | None = None,
     generation_mode: str = "batch",
     policy: Policy | None = None,
 ) -> Decision:
@@ -279,13 +290,13 @@ def certificate_generation_attempt(
 
 def certificate_apply_decision(
     *,
-    user,
-    course_run,
-    certificate,
+    user: User,
+    course_run: CourseRun,
+    certificate: GeneratedCertificate,
     facts,
     decision: Decision,
     source: str,
-    actor,
+    actor: User | None,
     generation_mode: str = "batch",
 ) -> None:
     """Carry out a decision. Shared by the per-learner attempt and course-wide generation."""

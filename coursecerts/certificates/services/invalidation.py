@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from coursecerts.certificates import selectors
@@ -14,6 +16,11 @@ from coursecerts.certificates.services.generation import (
 )
 from coursecerts.common.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from coursecerts.courses.models import CourseRun
+
 
 class InvalidationNotAllowed(ApplicationError):
     pass
@@ -21,7 +28,7 @@ class InvalidationNotAllowed(ApplicationError):
 
 @transaction.atomic
 def certificate_invalidation_create(
-    *, certificate: GeneratedCertificate, invalidated_by, notes: str = ""
+    *, certificate: GeneratedCertificate, invalidated_by: User | None, notes: str = ""
 ) -> CertificateInvalidation:
     """Invalidate a learner's certificate on the course team's word. The certificate must be downloadable, not
     already invalidated, and its learner not on the allowlist. Creates or reactivates the invalidation."""
@@ -56,7 +63,7 @@ def certificate_invalidation_create(
 
 
 @transaction.atomic
-def certificate_revalidate(*, certificate: GeneratedCertificate, actor) -> Decision:
+def certificate_revalidate(*, certificate: GeneratedCertificate, actor: User | None) -> Decision:
     """Lift an active invalidation, then run generation for the learner again."""
     invalidation = selectors.invalidation_get_active(certificate=certificate)
     if invalidation is None:
@@ -70,7 +77,7 @@ def certificate_revalidate(*, certificate: GeneratedCertificate, actor) -> Decis
 
 
 @transaction.atomic
-def certificate_invalidate_for_exam(*, user, course_run, source: str = "exam_event") -> bool:
+def certificate_invalidate_for_exam(*, user: User, course_run: CourseRun, source: str = "exam_event") -> bool:
     """A proctored exam attempt was rejected: invalidate the certificate (Open edX invalidate_certificate).
     Allowlisted learners keep theirs; with no certificate nothing happens. Returns whether it invalidated."""
     if selectors.is_on_allowlist(user=user, course_run=course_run):
@@ -84,7 +91,7 @@ def certificate_invalidate_for_exam(*, user, course_run, source: str = "exam_eve
 
 @transaction.atomic
 def certificate_invalidation_put(
-    *, certificate: GeneratedCertificate, invalidated_by, notes: str = ""
+    *, certificate: GeneratedCertificate, invalidated_by: User | None, notes: str = ""
 ) -> tuple[CertificateInvalidation, bool]:
     """The API's idempotent PUT: invalidate (with certificate_invalidation_create's checks), or, when the
     certificate is already invalidated, only replace the notes. Returns (invalidation, created). The certificate

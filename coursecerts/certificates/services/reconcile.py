@@ -9,6 +9,7 @@ certificates; the second is only reported, since revoking is a decision for the 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from coursecerts.certificates import selectors
 from coursecerts.certificates.eligibility import Policy, decide
@@ -18,8 +19,13 @@ from coursecerts.certificates.services.bulk_generation import learners_generate
 from coursecerts.common.iterables import chunked
 from coursecerts.enrollments.models import CourseEnrollment
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def course_reconcile(*, course_run, fix: bool = False, actor=None) -> dict:
+    from coursecerts.courses.models import CourseRun
+
+
+def course_reconcile(*, course_run: CourseRun, fix: bool = False, actor: User | None = None) -> dict:
     """Report (and with fix=True, issue) missing certificates and report unearned ones, chunk by chunk."""
     policy = Policy.from_settings()
     ids = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,9 @@ from coursecerts.credentials import kek
 from coursecerts.credentials.dids import did_for
 from coursecerts.credentials.models import IssuerKey
 from coursecerts.credentials.multiformats import multikey_public
+
+if TYPE_CHECKING:
+    from coursecerts.courses.models import Organization
 
 _decrypted: dict[int, Ed25519PrivateKey] = {}
 
@@ -24,7 +29,7 @@ def verification_method_id(key: IssuerKey) -> str:
 
 
 @transaction.atomic
-def issuer_key_create(*, organization) -> IssuerKey:
+def issuer_key_create(*, organization: Organization) -> IssuerKey:
     """A new Ed25519 key for the organisation; from now on it signs (the newest unretired key signs)."""
     private = Ed25519PrivateKey.generate()
     count = IssuerKey.objects.select_for_update().filter(organization=organization).count()
@@ -40,7 +45,7 @@ def issuer_key_create(*, organization) -> IssuerKey:
     return key
 
 
-def issuer_key_rotate(*, organization) -> IssuerKey:
+def issuer_key_rotate(*, organization: Organization) -> IssuerKey:
     """`coursecerts rotate_issuer_key`: a new key signs from now on; the old ones stay in did.json."""
     return issuer_key_create(organization=organization)
 
@@ -68,7 +73,7 @@ def issuer_key_rewrap_all() -> int:
     return len(keys)
 
 
-def issuer_key_signing(*, organization) -> tuple[IssuerKey, Ed25519PrivateKey]:
+def issuer_key_signing(*, organization: Organization) -> tuple[IssuerKey, Ed25519PrivateKey]:
     """The key that signs for the organisation now (made on first need), with its private key."""
     key = (
         IssuerKey.objects.filter(organization=organization, retired__isnull=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,9 @@ from coursecerts.credentials.models import (
 from coursecerts.credentials.services.keys import issuer_key_signing, verification_method_id
 from coursecerts.credentials.signing import proof_create
 
+if TYPE_CHECKING:
+    from coursecerts.courses.models import Organization
+
 _random = random.SystemRandom()
 STATUS_LIST_VALIDITY = timedelta(days=1)  # a served list is re-signed when less than its last hour is left
 STATUS_LIST_MARGIN = timedelta(hours=1)
@@ -29,7 +33,7 @@ class StatusListNotFound(ApplicationError):
     pass
 
 
-def status_indexes_allocate(*, organization, count: int) -> list[tuple[StatusList, int]]:
+def status_indexes_allocate(*, organization: Organization, count: int) -> list[tuple[StatusList, int]]:
     """`count` (list, index) pairs at random, unused, in the caller's transaction. Each list is locked
     FOR UPDATE SKIP LOCKED, so concurrent transactions take different lists and never draw the same index;
     a list takes new indexes until half full (STATUS_LIST_FILL), then a new list is opened."""
