@@ -14,13 +14,14 @@ import logging
 import math
 import random
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from coursecerts.events.webhooks import transport
@@ -186,24 +187,31 @@ def _record(batch: list[WebhookMessage], answers: list[transport.Answer]) -> Non
         if answer.status_code == GONE:
             gone[message.endpoint_id] = message.endpoint
     WebhookAttempt.objects.bulk_create(attempts, batch_size=1000)
-    WebhookMessage.objects.filter(claim__in=claims).bulk_update(
-        batch,
-        [
-            "state",
-            "attempts",
-            "next_attempt_at",
-            "claim",
-            "claimed_until",
-            "last_status_code",
-            "last_error",
-            "updated",
-        ],
-        batch_size=500,
-    )
+    _save_states(batch, claims, now)
     for endpoint in gone.values():
         reason = f"The endpoint answered 410 Gone on {now:%Y-%m-%d %H:%M:%S} UTC."
         log.warning("webhooks: disabling %s: %s", endpoint.url, reason)
         webhook_endpoint_disable(endpoint=endpoint, reason=reason)
+
+
+def _save_states(batch: list[WebhookMessage], claims: set, now) -> None:
+    """One UPDATE per outcome shared by several messages (every 204 of a batch alike), guarded by the claim: a
+    message cancelled or redelivered meanwhile is not overwritten. (bulk_update's CASE per row is far slower.)"""
+    groups = defaultdict(list)
+    for message in batch:
+        key = (message.state, message.next_attempt_at, message.last_status_code, message.last_error)
+        groups[key].append(message.pk)
+    for (state, next_attempt_at, code, error), pks in groups.items():
+        WebhookMessage.objects.filter(pk__in=pks, claim__in=claims).update(
+            state=state,
+            attempts=F("attempts") + 1,
+            next_attempt_at=next_attempt_at,
+            last_status_code=code,
+            last_error=error,
+            claim=None,
+            claimed_until=None,
+            updated=now,
+        )
 
 
 def _next_state(message: WebhookMessage, answer: transport.Answer, now) -> None:

@@ -73,9 +73,13 @@ def _handler(receiver: Receiver):
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a connection per delivery thread at once (the default backlog is 5)
+
+
 def start_receiver(port: int = 0) -> Receiver:
     receiver = Receiver(server=None)  # type: ignore[arg-type]
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(receiver))
+    server = Server(("127.0.0.1", port), _handler(receiver))
     server.daemon_threads = True
     receiver.server = server
     threading.Thread(target=server.serve_forever, daemon=True).start()
