@@ -18,9 +18,9 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
 )
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
-from coursecerts.courses.models import CourseModes, Organization
+from coursecerts.courses.models import Organization
 from coursecerts.openedx.importer.bulk import rows_insert, rows_update
-from coursecerts.openedx.importer.context import ImportContext, text
+from coursecerts.openedx.importer.context import MODES, ImportContext, text
 from coursecerts.openedx.importer.courses import NOT_IMPORTED_LEARNER
 from coursecerts.openedx.importer.records import accepted, existing_by_key
 from coursecerts.openedx.importer.report import TableReport
@@ -165,7 +165,7 @@ def templates_write(ctx: ImportContext, rows: list[dict], table: TableReport) ->
             if organization_id is None:
                 table.reject(row["id"], f"organization {row['organization_id']} is not in coursecerts")
                 continue
-        if row["mode"] and row["mode"] not in CourseModes.values:
+        if row["mode"] and row["mode"] not in MODES:
             table.reject(row["id"], f"mode {row['mode']!r} is not one coursecerts knows")
             continue
         if row["is_active"]:

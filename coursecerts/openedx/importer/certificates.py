@@ -16,9 +16,8 @@ from coursecerts.certificates.models import (
     GeneratedCertificate,
     new_verify_uuid,
 )
-from coursecerts.courses.models import CourseModes
 from coursecerts.openedx.importer.bulk import rows_insert, rows_update
-from coursecerts.openedx.importer.context import ImportContext
+from coursecerts.openedx.importer.context import MODES, STATUSES, ImportContext, ids_in
 from coursecerts.openedx.importer.records import accepted
 from coursecerts.openedx.importer.report import ImportReport, TableReport
 from coursecerts.openedx.importer.source import aware
@@ -80,9 +79,9 @@ def certificates_write(
 
 
 def _refusal(row, current, taken, batch_uuids, user_id) -> str:
-    if row["status"] not in CertificateStatuses.values:
+    if row["status"] not in STATUSES:
         return f"status {row['status']!r} is not an Open edX certificate status"
-    if row["mode"] not in CourseModes.values:
+    if row["mode"] not in MODES:
         return f"mode {row['mode']!r} is not one coursecerts knows"
     uuid = row["verify_uuid"] or ""
     if uuid and not _UUID.match(uuid):
@@ -148,7 +147,7 @@ def _existing(user_ids) -> dict[tuple[int, str], dict]:
     names = ["pk", "user_id", "course_id", *FIELDS]
     return {
         (values[1], str(values[2])): dict(zip(names, values, strict=True))
-        for values in GeneratedCertificate.objects.filter(user_id__in=set(user_ids)).values_list(*names)
+        for values in ids_in(GeneratedCertificate.objects, "user_id", set(user_ids)).values_list(*names)
     }
 
 
@@ -156,8 +155,8 @@ def _uuids_taken(uuids) -> dict[str, tuple[int, str]]:
     wanted = {u for u in uuids if u}
     return {
         uuid: (user_id, str(course_id))
-        for uuid, user_id, course_id in GeneratedCertificate.objects.filter(
-            verify_uuid__in=wanted
+        for uuid, user_id, course_id in ids_in(
+            GeneratedCertificate.objects, "verify_uuid", wanted
         ).values_list("verify_uuid", "user_id", "course_id")
     }
 
@@ -174,8 +173,8 @@ def _write(planned: list[_Planned]) -> None:
     if new:
         pks = {
             (user_id, str(course_id)): pk
-            for user_id, course_id, pk in GeneratedCertificate.objects.filter(
-                user_id__in={p.user_id for p in new}
+            for user_id, course_id, pk in ids_in(
+                GeneratedCertificate.objects, "user_id", {p.user_id for p in new}
             ).values_list("user_id", "course_id", "pk")
         }
         for p in new:

@@ -18,13 +18,12 @@ from coursecerts.courses.models import (
 from coursecerts.courses.models import (
     CourseAccessRole,
     CourseMode,
-    CourseModes,
     CourseRoles,
     CourseRun,
     Organization,
 )
 from coursecerts.courses.services import course_run_upsert, organization_get_or_create
-from coursecerts.openedx.importer.context import ImportContext, text
+from coursecerts.openedx.importer.context import MODES, ImportContext, text
 from coursecerts.openedx.importer.report import TableReport
 from coursecerts.openedx.importer.source import aware
 
@@ -196,7 +195,7 @@ def course_modes_write(ctx: ImportContext, rows: list[dict], table: TableReport)
         if row["course_id"] not in runs:
             table.reject(row["id"], NOT_IMPORTED_RUN)
             continue
-        if row["mode_slug"] not in CourseModes.values:
+        if row["mode_slug"] not in MODES:
             table.reject(row["id"], f"mode {row['mode_slug']!r} is not one coursecerts knows")
             continue
         if key in seen:  # one row a currency in Open edX: one mode in coursecerts

@@ -4,11 +4,10 @@ certificates are imported as Open edX issued them, not decided again (ADR 0016).
 
 from __future__ import annotations
 
-from coursecerts.courses.models import CourseModes
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.grades.models import PersistentCourseGrade
 from coursecerts.openedx.importer.bulk import rows_insert, rows_update
-from coursecerts.openedx.importer.context import ImportContext
+from coursecerts.openedx.importer.context import MODES, ImportContext, ids_in
 from coursecerts.openedx.importer.courses import NOT_IMPORTED_LEARNER, NOT_IMPORTED_RUN
 from coursecerts.openedx.importer.report import TableReport
 from coursecerts.openedx.importer.source import aware
@@ -33,7 +32,7 @@ def existing_by_key(model, user_ids, fields: list[str]) -> dict[tuple[int, str],
     """{(user id, course key): (pk, *fields)} of the model's rows for these learners."""
     return {
         (user_id, str(course_id)): (pk, *values)
-        for pk, user_id, course_id, *values in model.objects.filter(user_id__in=set(user_ids)).values_list(
+        for pk, user_id, course_id, *values in ids_in(model.objects, "user_id", set(user_ids)).values_list(
             "pk", "user_id", "course_id", *fields
         )
     }
@@ -44,7 +43,7 @@ def enrollments_write(ctx: ImportContext, rows: list[dict], table: TableReport) 
     existing = existing_by_key(CourseEnrollment, (u for _, u in found), ["mode", "is_active"])
     new, changed = [], []
     for row, user_id in found:
-        if row["mode"] not in CourseModes.values:
+        if row["mode"] not in MODES:
             table.reject(row["id"], f"mode {row['mode']!r} is not one coursecerts knows")
             continue
         values = (row["mode"], bool(row["is_active"]))

@@ -16,6 +16,7 @@ class TableReport:
     rejected: dict[str, list] = field(default_factory=dict)  # reason -> Open edX ids
     adjusted: dict[str, list] = field(default_factory=dict)  # what was changed to fit, -> Open edX ids
     resumed_done: bool = False  # done by the stopped run this one resumed
+    seconds: float = 0.0  # this run's time on the table
 
     def reject(self, row_id, reason: str) -> None:
         self.rejected.setdefault(reason, []).append(row_id)
@@ -69,11 +70,12 @@ class ImportReport:
         )
         lines = [head + (" - resumed a stopped run" if self.resumed else ""), ""]
         lines.append(
-            f"{'table':<50} {'read':>9} {'created':>9} {'changed':>9} {'unchanged':>9} {'rejected':>9}"
+            f"{'table':<50} {'read':>9} {'created':>9} {'changed':>9} {'unchanged':>9} {'rejected':>9} {'seconds':>8}"
         )
         for t in self.tables:
             lines.append(
                 f"{t.table:<50} {t.read:>9} {t.created:>9} {t.changed:>9} {t.unchanged:>9} {t.rejected_count:>9}"
+                f" {t.seconds:>8.1f}"
             )
         for t in self.tables:
             for reason, ids in t.rejected.items():

@@ -6,6 +6,7 @@ whole and compared. A dry run does all of it in one transaction and rolls it bac
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -148,6 +149,7 @@ class _Importer:
         if progress.done:
             table.resumed_done = True
             return
+        started = time.monotonic()
         after_key = progress.last_key if step.resumable else None
         filters = q.Filters(courses=self.courses, since=progress.since, after_key=after_key)
         total = self.source.scalar(*step.query.sql(filters, count=True))
@@ -169,6 +171,7 @@ class _Importer:
                 bar.update(len(rows))
         progress.done = True
         progress.save(update_fields=["done"])
+        table.seconds = time.monotonic() - started
 
     def _since(self, run: ImportRun, step: Step) -> dt.datetime | None:
         """--since when given; else, for a table with a modified timestamp, the start of the last run that
