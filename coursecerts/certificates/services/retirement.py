@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coursecerts.certificates.events import certificates_written
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.services.legacy_files import legacy_storage, pdf_certificate_files_list
 from coursecerts.certificates.services.pdf import stored_pdfs
@@ -158,6 +159,10 @@ def _retire_rows(result: RetirementResult, user, *, actor, source: str, cleared:
     result.certificates, result.history_rows = names.certificates, names.history_rows
     result.learner_rows = _profile_rows(user).update(name="", verified_name="", retired_at=timezone.now())
     result.learner_rows += _user_rows(user).update(email="", first_name="", last_name="")
+    # Their Open Badges credentials are revoked and blanked (the status index stays taken), in this transaction.
+    certificates_written(
+        list(GeneratedCertificate.objects.filter(user=user).values_list("pk", flat=True)), reason="retired"
+    )
     changed = (
         result.pdf_references
         or result.certificates

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coursecerts.certificates.events import UNTRACKED_CHANGE, certificate_events_record
+from coursecerts.certificates.events import UNTRACKED_CHANGE, certificate_events_record, certificates_written
 from coursecerts.certificates.models import (
     CertificateHistory,
     CertificateStatuses,
@@ -92,6 +92,7 @@ def certificates_reissue_with_version(*, version: CertificateTemplateVersion, ac
     )
     # Told as certificate.changed.v1 (ADR 0015), in this transaction.
     certificate_events_record([(c, UNTRACKED_CHANGE) for c in certificates])
+    certificates_written([c.pk for c in certificates], reason="reissued")  # new Open Badges credentials
     log.info(
         "template %s: %d certificates reissued with v%s",
         version.template_id,

@@ -3,6 +3,7 @@ chunk of course-wide generation; revoked and replaced when what the certificate 
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,9 @@ from coursecerts.credentials.models import OpenBadgeCredential
 from coursecerts.credentials.services.keys import issuer_key_signing, verification_method_id
 from coursecerts.credentials.services.status import credentials_revoke, status_indexes_allocate
 from coursecerts.credentials.signer import sign_many
+from coursecerts.credentials.signing import UnsignableDocument, check_strings
+
+log = logging.getLogger(__name__)
 
 
 class CredentialNotAvailable(ApplicationError):
@@ -39,7 +43,7 @@ def certificate_facts(certificate: GeneratedCertificate, *, now=None) -> documen
 
 
 def _issuable(certificate: GeneratedCertificate) -> bool:
-    profile = getattr(certificate.user, "profile", None) if "user" in certificate.__dict__ else None
+    profile = getattr(certificate.user, "profile", None)  # loaded with the certificate (_load)
     retired = profile is not None and profile.retired_at is not None
     return certificate.status == CertificateStatuses.DOWNLOADABLE and not retired
 
@@ -47,7 +51,9 @@ def _issuable(certificate: GeneratedCertificate) -> bool:
 def _load(certificate_ids) -> list[GeneratedCertificate]:
     return list(
         GeneratedCertificate.objects.filter(pk__in=certificate_ids)
-        .select_related("course__organization", "date_override", "user__profile")
+        .select_related(
+            "course__organization", "course__certificate_configuration", "date_override", "user__profile"
+        )
         .order_by("pk")
     )
 
@@ -66,7 +72,12 @@ def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
             credentials_issue(certificates=[fresh])
     except IntegrityError:  # issued meanwhile by another request: read it
         pass
-    return OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True).document
+    live = OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).first()
+    if live is None:
+        raise CredentialNotAvailable(
+            "This certificate cannot be issued as a credential: its name or title holds a control character."
+        )
+    return live.document
 
 
 def credentials_issue(*, certificates: list[GeneratedCertificate], now=None) -> list[OpenBadgeCredential]:
@@ -75,48 +86,66 @@ def credentials_issue(*, certificates: list[GeneratedCertificate], now=None) -> 
     transaction."""
     now = now or timezone.now()
     issued: list[OpenBadgeCredential] = []
-    by_org: dict[int, list[GeneratedCertificate]] = {}
+    by_org: dict[int, list[tuple[GeneratedCertificate, documents.Facts]]] = {}
     for certificate in certificates:
-        by_org.setdefault(certificate.course.organization_id, []).append(certificate)
+        facts = certificate_facts(certificate, now=now)
+        if not _signable(certificate, facts):
+            continue
+        by_org.setdefault(certificate.course.organization_id, []).append((certificate, facts))
     for group in by_org.values():
-        organization = group[0].course.organization
-        key, private = issuer_key_signing(organization=organization)
-        pairs = status_indexes_allocate(organization=organization, count=len(group))
-        issuer_did = did_for(organization.short_name)
-        created = documents.xsd_datetime(now)
-        rows, unsigned = [], []
-        for certificate, (status_list, index) in zip(group, pairs, strict=True):
-            facts = certificate_facts(certificate, now=now)
-            public_id = uuid.uuid4()
-            unsigned.append(
-                documents.open_badge_credential(
-                    credential_id=f"urn:uuid:{public_id}",
-                    facts=facts,
-                    issuer_did=issuer_did,
-                    organization_short_name=organization.short_name,
-                    valid_from=min(facts.date, created),
-                    status_list_id=status_list.public_id,
-                    status_index=index,
-                )
-            )
-            rows.append(
-                OpenBadgeCredential(
-                    public_id=public_id,
-                    certificate=certificate,
-                    status_list=status_list,
-                    status_index=index,
-                    issuer_key=key,
-                    facts=facts.as_dict(),
-                    issued=now,
-                )
-            )
-        signed = sign_many(
-            unsigned, private_key=private, verification_method=verification_method_id(key), created=created
-        )
-        for row, document in zip(rows, signed, strict=True):
-            row.document = document
-        issued += OpenBadgeCredential.objects.bulk_create(rows, batch_size=500)
+        issued += _issue_group(group, now=now)
     return issued
+
+
+def _signable(certificate, facts: documents.Facts) -> bool:
+    """Facts with a control character are not signed (canonicalizers escape them differently): that
+    certificate gets no credential until corrected (a name correction reissues), and generation goes on."""
+    try:
+        check_strings(facts.as_dict())
+    except UnsignableDocument as exc:
+        log.warning("certificate %s gets no Open Badges credential: %s", certificate.verify_uuid, exc)
+        return False
+    return True
+
+
+def _issue_group(group, *, now) -> list[OpenBadgeCredential]:
+    """One organisation's credentials: one key, one index allocation, one signing pass, one bulk insert."""
+    organization = group[0][0].course.organization
+    key, private = issuer_key_signing(organization=organization)
+    pairs = status_indexes_allocate(organization=organization, count=len(group))
+    issuer_did = did_for(organization.short_name)
+    created = documents.xsd_datetime(now)
+    rows, unsigned = [], []
+    for (certificate, facts), (status_list, index) in zip(group, pairs, strict=True):
+        public_id = uuid.uuid4()
+        unsigned.append(
+            documents.open_badge_credential(
+                credential_id=f"urn:uuid:{public_id}",
+                facts=facts,
+                issuer_did=issuer_did,
+                organization_short_name=organization.short_name,
+                valid_from=min(facts.date, created),
+                status_list_id=status_list.public_id,
+                status_index=index,
+            )
+        )
+        rows.append(
+            OpenBadgeCredential(
+                public_id=public_id,
+                certificate=certificate,
+                status_list=status_list,
+                status_index=index,
+                issuer_key=key,
+                facts=facts.as_dict(),
+                issued=now,
+            )
+        )
+    signed = sign_many(
+        unsigned, private_key=private, verification_method=verification_method_id(key), created=created
+    )
+    for row, document in zip(rows, signed, strict=True):
+        row.document = document
+    return OpenBadgeCredential.objects.bulk_create(rows, batch_size=500)
 
 
 def credentials_sync(*, certificate_ids, reason: str = "changed") -> dict:
@@ -145,7 +174,10 @@ def credentials_sync(*, certificate_ids, reason: str = "changed") -> dict:
         elif reason == "reissued" or current.facts != certificate_facts(certificate, now=now).as_dict():
             revoke.append(current)
             issue.append(certificate)
-    forget = reason == "retired"
-    revoked = credentials_revoke(credentials=revoke, reason=reason, forget=forget) if revoke else 0
+    revoked = credentials_revoke(credentials=revoke, reason=reason) if revoke else 0
+    if reason == "retired":  # the name goes from every credential of theirs, revoked before or now
+        OpenBadgeCredential.objects.filter(certificate_id__in=certificate_ids).exclude(facts={}).update(
+            document={}, facts={}
+        )
     issued = credentials_issue(certificates=issue, now=now) if issue else []
     return {"issued": len(issued), "revoked": revoked}
