@@ -1,4 +1,4 @@
-"""Issuer keys, status lists and the credentials issued (ADR 0015)."""
+"""Issuer keys, status lists and the credentials issued (ADR 0019)."""
 
 from __future__ import annotations
 
