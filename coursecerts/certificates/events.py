@@ -101,7 +101,7 @@ def certificates_changed_on_commit(
 def certificates_written(certificate_ids: list[int], *, reason: str = "changed") -> None:
     """Tell, inside the writer's transaction, which certificates were written (CERTIFICATES_WRITTEN): the
     credentials app issues and revokes their Open Badges credentials in the same transaction, set-based
-    (ADR 0016). `reason`: "changed", "reissued" (a new credential even if nothing it says changed),
+    (ADR 0019). `reason`: "changed", "reissued" (a new credential even if nothing it says changed),
     "retired"."""
     if certificate_ids:
         signals.CERTIFICATES_WRITTEN.send(
