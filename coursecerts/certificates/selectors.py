@@ -22,9 +22,11 @@ from coursecerts.learners.models import certificate_name
 from coursecerts.verify_student.models import IdVerification, IdVerificationStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from datetime import datetime
 
     from django.contrib.auth.models import User
+    from opaque_keys.edx.keys import CourseKey
 
 
 def certificate_get(*, user: User, course_run: CourseRun) -> GeneratedCertificate | None:
@@ -78,7 +80,8 @@ def learner_facts_get(
             user=user, course=course_run, role=CourseRoles.BETA_TESTER
         ).exists(),
         is_id_verified=id_verified(user=user, now=timezone.now()),
-        has_active_invalidation=bool(certificate) and certificate.invalidations.filter(active=True).exists(),
+        has_active_invalidation=certificate is not None
+        and certificate.invalidations.filter(active=True).exists(),
         certificate_status=certificate.status if certificate else None,
         certificate_mode=certificate.mode if certificate else None,
         is_ccx=course_run.is_ccx,
@@ -106,7 +109,7 @@ class LearnerRef:
 
 
 def course_learner_facts(
-    *, course_run: CourseRun, user_ids=None, lock: bool = False
+    *, course_run: CourseRun, user_ids: Collection[int] | None = None, lock: bool = False
 ) -> list[tuple[LearnerRef, LearnerFacts, GeneratedCertificate | None]]:
     """(learner, facts, certificate) for every learner enrolled in a run (inactive enrollments too), or for
     `user_ids` among them, ordered by user id, in a fixed number of queries whatever the count: the set-based
@@ -177,7 +180,7 @@ def course_learner_facts(
     return rows
 
 
-def user_id_filter(user_ids) -> dict:
+def user_id_filter(user_ids: Collection[int]) -> dict:
     """Many ids (a chunk) filter as a range, far cheaper to send than a thousand-value IN list; rows of users in
     the range but not among the ids are dropped by the caller. A few ids filter with IN."""
     if len(user_ids) > 50:
@@ -203,7 +206,7 @@ def _id_verified_user_ids(course_run, user_ids) -> set[int]:
 _AUDIT_STATUSES = ("audit_passing", "audit_notpassing")
 
 
-def certificate_get_eligible(*, username: str, course_key) -> GeneratedCertificate | None:
+def certificate_get_eligible(*, username: str, course_key: CourseKey) -> GeneratedCertificate | None:
     """The learner's certificate in the run, unless it is an audit-track row (Open edX v0 detail lookup)."""
     return (
         GeneratedCertificate.objects.exclude(status__in=_AUDIT_STATUSES)

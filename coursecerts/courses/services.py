@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 
@@ -10,11 +10,14 @@ from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.courses.models import CourseAccessRole, CourseMode, CourseRun, Organization
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from django.contrib.auth.models import User
+    from opaque_keys.edx.keys import CourseKey
 
 
 @transaction.atomic
-def organization_upsert(*, short_name: str, name: str = "", **fields) -> Organization:
+def organization_upsert(*, short_name: str, name: str = "", **fields: Any) -> Organization:
     organization, _ = Organization.objects.update_or_create(
         short_name=short_name, defaults={"name": name or short_name, **fields}
     )
@@ -25,18 +28,20 @@ def organization_upsert(*, short_name: str, name: str = "", **fields) -> Organiz
 @transaction.atomic
 def course_run_upsert(
     *,
-    course_key,
+    course_key: CourseKey | str,
     display_name: str,
     organization: Organization | None = None,
     modes: list[str] | None = None,
-    **fields,
+    **fields: Any,
 ) -> tuple[CourseRun, bool]:
     """Create or update a run (and, when given, its modes). The display settings are validated together:
     an available date only with `end_with_date`, and never on a self-paced run. A change of pacing sends
     COURSE_PACING_CHANGED. Parallel callers end with one run."""
     key = parse_course_key(course_key)
     # Without an organisation named, the key's org: an existing organisation keeps its name.
-    organization = organization or organization_get_or_create(short_name=key.org)
+    organization = organization or organization_get_or_create(
+        short_name=cast(str, key.org)
+    )  # a parsed key has an org
     run, previous = row_upsert(
         CourseRun,
         key={"id": key},

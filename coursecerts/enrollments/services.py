@@ -28,7 +28,7 @@ def enrollment_upsert(
         values={"mode": mode, "is_active": is_active},
     )
     created = previous is None
-    if not created and previous.mode != mode:
+    if previous is not None and previous.mode != mode:
         signals.ENROLLMENT_TRACK_UPDATED.send(
             sender=CourseEnrollment, user=user, course_run=course_run, mode=mode
         )

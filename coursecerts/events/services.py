@@ -27,6 +27,8 @@ from django.utils import timezone
 from coursecerts.events.models import OutboxEntry
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from coursecerts.courses.models import CourseRun
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def outbox_handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def outbox_record(*, kind: str, payload: dict, course_run: CourseRun = None) -> OutboxEntry:
+def outbox_record(*, kind: str, payload: dict, course_run: CourseRun | None = None) -> OutboxEntry:
     """Record owed work in the caller's transaction (it is committed with the change, or not at all), and kick
     the drain once that transaction has committed."""
     entry = OutboxEntry.objects.create(kind=kind, course=course_run, payload=payload)
@@ -91,12 +93,12 @@ def outbox_drain(*, include_waiting: bool = False, limit: int | None = None) -> 
     return outcomes
 
 
-def outbox_pending(*, include_waiting: bool = True):
+def outbox_pending(*, include_waiting: bool = True) -> QuerySet[OutboxEntry]:
     """Entries not done (by default also those waiting for a retry), oldest first: what a dry run lists."""
     return _due(include_waiting=include_waiting).select_related("course")
 
 
-def _due(*, include_waiting: bool):
+def _due(*, include_waiting: bool) -> QuerySet[OutboxEntry]:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     due = OutboxEntry.objects.filter(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
@@ -12,6 +12,9 @@ from django.db import transaction
 from coursecerts.common.iterables import chunked
 from coursecerts.common.upsert import row_upsert, rows_bulk_upsert, upsert_retried
 from coursecerts.learners.models import LearnerProfile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Usernames or ids a lookup query takes at once (well under SQLite's limit of query parameters).
 LOOKUP_CHUNK = 5000
@@ -27,7 +30,7 @@ def learner_upsert(
     is_active: bool = True,
     verified_name: str | None = None,
     use_verified_name_for_certificates: bool | None = None,
-):
+) -> tuple[User, bool]:
     """Create or update a learner (an auth user, with no usable password, and its profile). Returns (user,
     created). Parallel callers end with one learner."""
     user, previous = row_upsert(
@@ -102,7 +105,7 @@ def _unusable_password() -> str:
 
 def _profiles_bulk_upsert(learners: Sequence[LearnerRow], ids: dict[str, int]) -> set[int]:
     """Create missing profiles, update changed names. Returns the user ids whose name changed."""
-    names = {}
+    names: dict[int, str] = {}
     for chunk in chunked(list(ids.values()), LOOKUP_CHUNK):
         names.update(LearnerProfile.objects.filter(user_id__in=chunk).values_list("user_id", "name"))
     new, changed = [], []

@@ -102,6 +102,7 @@ def allowlist_entry_put(
             if exc.code != "user_already_allowlisted":
                 raise
             entry = _entry_locked(user=user, course_run=course_run)  # listed meanwhile by a parallel caller
+    assert entry is not None  # the parallel caller's entry, found under the lock
     if entry.notes != notes:
         entry.notes = notes
         entry.save(update_fields=["notes", "modified"])
@@ -130,7 +131,7 @@ def allowlist_bulk_add(*, course_run: CourseRun, rows: list[list[str]], actor: U
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    row_errors = {kind: [] for kind in BULK_ROW_ERROR_KINDS}
+    row_errors: dict[str, list[str]] = {kind: [] for kind in BULK_ROW_ERROR_KINDS}
     success = []
     User = get_user_model()
     for number, row in enumerate(rows, start=1):
@@ -146,6 +147,7 @@ def allowlist_bulk_add(*, course_run: CourseRun, rows: list[list[str]], actor: U
         if kind:
             row_errors[kind].append(f'user "{user.username if user else identifier}" in row# {number}')
             continue
+        assert user is not None  # _bulk_row_problem reports a missing user
         allowlist_entry_create(user=user, course_run=course_run, notes=notes, actor=actor)
         success.append(f'user "{user.username}" in row# {number}')
     return {"row_errors": row_errors, "success": success}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -37,6 +37,9 @@ from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.learners.models import LearnerProfile
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 _CERTIFICATE_FIELDS = [
     "status", "mode", "grade", "name", "download_url", "download_uuid", "key", "error_reason",
     "issued_date", "course_title", "modified_date", "template_version",
@@ -45,7 +48,7 @@ _CERTIFICATE_FIELDS = [
 
 @transaction.atomic
 def learners_generate(
-    *, course_run: CourseRun, user_ids: list[int], source: str, actor: AbstractBaseUser | None = None
+    *, course_run: CourseRun, user_ids: list[int], source: str, actor: User | None = None
 ) -> Tally:
     """Decide and write a set of a run's learners in one transaction: a chunk of a course-wide run, the learners
     reconciliation fixes, the learners a bulk import's triggers name. The learners' profiles are locked first (as
@@ -65,7 +68,7 @@ def learners_generate_in_chunks(
     course_run: CourseRun,
     user_ids: Iterable[int],
     source: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     after_chunk: Callable[[list[int]], object] | None = None,
 ) -> Tally:
     """learners_generate for any number of a run's learners, chunk_size() of them a transaction, so that a
@@ -86,7 +89,7 @@ def decide_and_write(
     course_run: CourseRun,
     rows: Iterable[tuple[LearnerRef, LearnerFacts, GeneratedCertificate | None]],
     source: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> Tally:
     """Decide every (user, facts, certificate) row and write the changes in bulk."""
     policy, now, title = Policy.from_settings(), timezone.now(), printed_course_title(course_run)
@@ -183,10 +186,10 @@ def _history_values(certificate, before: dict | None, source: str, actor_id) -> 
     after = tracked_fields(certificate)
     if before == after:
         return None
-    before = before or _NOTHING_BEFORE
+    was = before or _NOTHING_BEFORE
     return (
-        certificate.pk, source, actor_id, before["status"], after["status"], before["mode"], after["mode"],
-        before["grade"], after["grade"], before["name"], after["name"], "",
+        certificate.pk, source, actor_id, was["status"], after["status"], was["mode"], after["mode"],
+        was["grade"], after["grade"], was["name"], after["name"], "",
     )  # fmt: skip
 
 

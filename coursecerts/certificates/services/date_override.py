@@ -21,7 +21,7 @@ class DateOverrideError(ApplicationError):
 
 @transaction.atomic
 def date_override_set(
-    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor: User | None
+    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor: User
 ) -> CertificateDateOverride:
     """Create or replace the certificate's date override; the admin who set it is recorded."""
     if not (reason or "").strip():
@@ -35,7 +35,7 @@ def date_override_set(
 
 @transaction.atomic
 def date_override_put(
-    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor: User | None
+    *, certificate: GeneratedCertificate, date: datetime, reason: str, actor: User
 ) -> tuple[CertificateDateOverride, bool]:
     """The API's idempotent PUT of date_override_set. Returns (override, created). The certificate is locked
     first, so parallel callers create the override once: one creates, the others replace it."""

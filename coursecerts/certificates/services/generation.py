@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast, overload
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,6 +25,9 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from django.contrib.auth.models import User
+
+    from coursecerts.certificates.eligibility import LearnerFacts
+    from coursecerts.certificates.models import CertificateTemplateVersion
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ def apply_generate(
     grade: str,
     status: str,
     now: datetime | None,
-    template_version=_RESOLVE,
+    template_version: CertificateTemplateVersion | None | object = _RESOLVE,
 ) -> None:
     """Set the fields of an issue (Open edX generate_course_certificate), in memory. The verify_uuid is kept;
     the issue date and course title are fixed when the certificate becomes downloadable. A downloadable
@@ -95,7 +97,7 @@ def apply_generate(
     if status == CertificateStatuses.DOWNLOADABLE:
         if template_version is _RESOLVE:
             template_version = published_version_for_course(certificate.course, mode)
-        certificate.template_version = template_version
+        certificate.template_version = cast("CertificateTemplateVersion | None", template_version)
 
 
 def apply_revoke(certificate: GeneratedCertificate, *, status: str, mode: str, grade: str, name: str) -> None:
@@ -105,6 +107,10 @@ def apply_revoke(certificate: GeneratedCertificate, *, status: str, mode: str, g
     certificate.error_reason = certificate.download_uuid = certificate.download_url = ""
 
 
+@overload
+def tracked_fields(certificate: GeneratedCertificate) -> dict: ...
+@overload
+def tracked_fields(certificate: None) -> None: ...
 def tracked_fields(certificate: GeneratedCertificate | None) -> dict | None:
     """The fields a history row records before and after (status, mode, grade, name); None for no certificate.
     The set-based writer (services.bulk_generation) compares them as history_row does."""
@@ -128,7 +134,7 @@ def _lock_or_new(*, user, course_run: CourseRun) -> tuple[GeneratedCertificate, 
 @transaction.atomic
 def certificate_generate(
     *,
-    user: AbstractBaseUser,
+    user: User,
     course_run: CourseRun,
     mode: str,
     grade: str = "",
@@ -292,8 +298,8 @@ def certificate_apply_decision(
     *,
     user: User,
     course_run: CourseRun,
-    certificate: GeneratedCertificate,
-    facts,
+    certificate: GeneratedCertificate | None,
+    facts: LearnerFacts,
     decision: Decision,
     source: str,
     actor: User | None,
@@ -301,6 +307,8 @@ def certificate_apply_decision(
 ) -> None:
     """Carry out a decision. Shared by the per-learner attempt and course-wide generation."""
     if decision.action == Action.GENERATE:
+        # eligibility.decide generates only for an enrolled learner, and names the status
+        assert decision.status is not None and facts.enrollment_mode is not None
         grade = format_grade(facts.grade_percent)
         certificate_generate(
             user=user,
@@ -313,14 +321,19 @@ def certificate_apply_decision(
             generation_mode=generation_mode,
         )
     elif decision.action == Action.INVALIDATE:
+        assert (
+            certificate is not None
+        )  # invalidate, mark unverified, mark notpassing: an existing certificate
         certificate_invalidate(
             certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor
         )
     elif decision.action == Action.MARK_UNVERIFIED:
+        assert certificate is not None
         certificate_mark_unverified(
             certificate=certificate, mode=facts.enrollment_mode, source=source, actor=actor
         )
     elif decision.action == Action.MARK_NOTPASSING:
+        assert certificate is not None
         certificate_mark_notpassing(
             certificate=certificate,
             mode=facts.enrollment_mode,

@@ -19,8 +19,8 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
@@ -43,6 +43,9 @@ from coursecerts.certificates.services.bulk_generation import learners_generate
 from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseRun
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 
 
@@ -53,7 +56,7 @@ def course_generation_start(
     scope: str,
     usernames: list[str] | None = None,
     statuses: list[str] | None = None,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     dispatch: bool = True,
 ) -> tuple[CertificateGenerationJob, bool]:
     """Start a course-wide run, or join the course's unfinished one (and dispatch its chunks again).
@@ -217,6 +220,8 @@ def chunk_give_up(*, chunk_id: int) -> None:
     """A failed chunk will not be retried any more (its task has used its retries, or the command stopped):
     the job settles when no other chunk is pending or running (see _settle)."""
     job_id = CertificateGenerationChunk.objects.filter(pk=chunk_id).values_list("job_id", flat=True).first()
+    if job_id is None:
+        return
     job = CertificateGenerationJob.objects.select_for_update().filter(pk=job_id).first()
     if job is not None:
         _settle(job)
@@ -267,7 +272,9 @@ def _settle(job: CertificateGenerationJob) -> None:
         _finish(job)
         return
     failed = job.chunks.filter(state=JobStates.FAILED).order_by("index")
-    index, result = failed.values_list("index", "result").first()
+    first = failed.values_list("index", "result").first()
+    assert first is not None  # FAILED is among the states
+    index, result = first
     error = f"{failed.count()} chunk(s) failed; chunk {index}: {result.get('error', 'unknown error')}"
     tally = _tally(job.chunks.filter(state=JobStates.SUCCEEDED))
     CertificateGenerationJob.objects.filter(pk=job.pk).update(

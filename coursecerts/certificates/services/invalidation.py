@@ -28,7 +28,7 @@ class InvalidationNotAllowed(ApplicationError):
 
 @transaction.atomic
 def certificate_invalidation_create(
-    *, certificate: GeneratedCertificate, invalidated_by: User | None, notes: str = ""
+    *, certificate: GeneratedCertificate, invalidated_by: User, notes: str = ""
 ) -> CertificateInvalidation:
     """Invalidate a learner's certificate on the course team's word. The certificate must be downloadable, not
     already invalidated, and its learner not on the allowlist. Creates or reactivates the invalidation."""
@@ -91,7 +91,7 @@ def certificate_invalidate_for_exam(*, user: User, course_run: CourseRun, source
 
 @transaction.atomic
 def certificate_invalidation_put(
-    *, certificate: GeneratedCertificate, invalidated_by: User | None, notes: str = ""
+    *, certificate: GeneratedCertificate, invalidated_by: User, notes: str = ""
 ) -> tuple[CertificateInvalidation, bool]:
     """The API's idempotent PUT: invalidate (with certificate_invalidation_create's checks), or, when the
     certificate is already invalidated, only replace the notes. Returns (invalidation, created). The certificate

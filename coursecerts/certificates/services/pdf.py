@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,6 +28,14 @@ from django.utils import translation
 from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
 from coursecerts.common.validators import without_control_characters
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.core.files import File
+
+    from coursecerts.certificates.rendering.context import CertificateRenderContext
+    from coursecerts.certificates.rendering.pdf import PdfAttachment
+
 log = logging.getLogger(__name__)
 
 PDF_FOLDER = "certificates/pdf"
@@ -35,10 +44,12 @@ DESIGN_VERSION = "2"  # bump when the built-in design changes, so stored PDFs ar
 # Files a certificate's PDF carries (PDF/A-3b), from the apps that make them: the credentials app registers the
 # Open Badges credential (credentials.attachment), so this app never imports it. A provider takes the
 # certificate and returns a rendering.pdf.PdfAttachment or None.
-_attachment_providers: list = []
+_attachment_providers: list[Callable[[GeneratedCertificate], PdfAttachment | None]] = []
 
 
-def pdf_attachment_provider_register(provider) -> None:
+def pdf_attachment_provider_register(
+    provider: Callable[[GeneratedCertificate], PdfAttachment | None],
+) -> None:
     if provider not in _attachment_providers:
         _attachment_providers.append(provider)
 
@@ -51,7 +62,7 @@ def _pdf_attachment(certificate):
     return None
 
 
-def pdf_storage():
+def pdf_storage() -> Storage:
     return storages["certificate_pdfs"]
 
 
@@ -62,7 +73,7 @@ class StoredPdf:
     rendered: bool  # rendered by this call (False: it was already stored)
 
 
-def pdf_storage_name(context, attachment=None) -> str:
+def pdf_storage_name(context: CertificateRenderContext, attachment: PdfAttachment | None = None) -> str:
     """The name hashes what the PDF shows and the file it carries: a new credential makes a new PDF."""
     carried = hashlib.sha256(attachment.data).hexdigest() if attachment is not None else None
     fingerprint = json.dumps([DESIGN_VERSION, context.fingerprint(), carried], sort_keys=True, default=str)
@@ -70,7 +81,7 @@ def pdf_storage_name(context, attachment=None) -> str:
     return f"{PDF_FOLDER}/{context.certificate_id}/{context.language}-{digest}.pdf"
 
 
-def pdf_filename(context) -> str:
+def pdf_filename(context: CertificateRenderContext) -> str:
     """e.g. 'Data Science 101 - Jane Doe - certificate.pdf'; characters browsers refuse are dropped, and so are
     control characters and bidirectional overrides (which could make 'gnp.exe' read as 'exe.png')."""
     parts = [context.course_title, context.learner_name, "certificate"]
@@ -124,7 +135,7 @@ def _delete_stale(verify_uuid: str, language: str, *, keep: str) -> None:
             pdf_storage().delete(name)
 
 
-def stored_pdf_names(verify_uuid: str, *, storage=None) -> list[str]:
+def stored_pdf_names(verify_uuid: str, *, storage: Storage | None = None) -> list[str]:
     """The names of a certificate's stored PDFs (all languages), in pdf_storage() or the given storage."""
     storage = storage or pdf_storage()
     folder = f"{PDF_FOLDER}/{verify_uuid}"
@@ -159,7 +170,7 @@ def certificate_pdfs_delete(*, verify_uuids: list[str]) -> int:
     return deleted
 
 
-def certificate_pdfs_delete_on_commit(changes) -> None:
+def certificate_pdfs_delete_on_commit(changes: Iterable[tuple[GeneratedCertificate, str | None]]) -> None:
     """After the caller's transaction commits, queue deleting the PDFs of the certificates that stopped being
     downloadable: `changes` holds (certificate, status before) pairs, as the services write them. Per-learner
     and course-wide writes both call this, so no rendered PDF outlives a revocation, an invalidation or a
@@ -178,7 +189,7 @@ def certificate_pdfs_delete_on_commit(changes) -> None:
         transaction.on_commit(lambda: delete_certificate_pdfs.delay(verify_uuids=verify_uuids), robust=True)
 
 
-def open_stored_pdf(name: str):
+def open_stored_pdf(name: str) -> File:
     return pdf_storage().open(name, "rb")
 
 

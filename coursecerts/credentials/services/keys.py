@@ -68,7 +68,7 @@ def issuer_key_rewrap_all() -> int:
     """Re-encrypt every private key under the first KEK (after putting a new KEK first). Returns the count."""
     keys = list(IssuerKey.objects.all())
     for key in keys:
-        key.private_key_encrypted = kek.rewrap(key.private_key_encrypted)
+        key.private_key_encrypted = kek.rewrap(bytes(key.private_key_encrypted))
         key.save(update_fields=["private_key_encrypted"])
     return len(keys)
 
@@ -88,5 +88,7 @@ def issuer_key_signing(*, organization: Organization) -> tuple[IssuerKey, Ed2551
 
 def private_key(key: IssuerKey) -> Ed25519PrivateKey:
     if key.pk not in _decrypted:
-        _decrypted[key.pk] = Ed25519PrivateKey.from_private_bytes(kek.decrypt(key.private_key_encrypted))
+        _decrypted[key.pk] = Ed25519PrivateKey.from_private_bytes(
+            kek.decrypt(bytes(key.private_key_encrypted))
+        )
     return _decrypted[key.pk]

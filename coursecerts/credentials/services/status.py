@@ -22,6 +22,9 @@ from coursecerts.credentials.services.keys import issuer_key_signing, verificati
 from coursecerts.credentials.signing import proof_create
 
 if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Iterable
+
     from coursecerts.courses.models import Organization
 
 _random = random.SystemRandom()
@@ -57,7 +60,9 @@ def status_indexes_allocate(*, organization: Organization, count: int) -> list[t
     return pairs
 
 
-def credentials_revoke(*, credentials, reason: str, forget: bool = False) -> int:
+def credentials_revoke(
+    *, credentials: Iterable[OpenBadgeCredential], reason: str, forget: bool = False
+) -> int:
     """Revoke credentials for good (their status bit is set from now on). `forget` also blanks what they say
     (learner retirement: the index stays taken, the name goes). Returns how many were live."""
     ids = [c.pk for c in credentials]
@@ -68,7 +73,7 @@ def credentials_revoke(*, credentials, reason: str, forget: bool = False) -> int
     return live
 
 
-def status_list_credential(*, list_id) -> dict:
+def status_list_credential(*, list_id: uuid.UUID | str) -> dict:
     """The signed BitstringStatusListCredential of the list: bit i set when the credential at index i is
     revoked. Served from its snapshot, re-signed when a credential was revoked since or it nears validUntil."""
     status_list = StatusList.objects.select_related("organization").filter(public_id=list_id).first()
@@ -82,7 +87,7 @@ def status_list_credential(*, list_id) -> dict:
         and snapshot.revoked_count == revoked
         and snapshot.valid_until - now > STATUS_LIST_MARGIN
     )
-    if fresh:
+    if fresh and snapshot is not None:
         return snapshot.document
     return _status_list_sign(status_list, now)
 
