@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from coursecerts.certificates.web.credential_views import credential_verify_page
 from coursecerts.certificates.web.views import landing
 
 admin.site.site_header = "coursecerts administration"
@@ -12,6 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("coursecerts.api.urls")),
     path("certificates/", include("coursecerts.certificates.web.urls")),
+    path(
+        "credentials/verify", credential_verify_page, name="credential_verify"
+    ),  # paste or upload a credential
     path("", include("coursecerts.credentials.urls")),  # issuers/<org>/did.json, credentials/status/<id>
 ]
 if settings.SERVE_MEDIA:  # uploaded logos, signatures and template assets (README: SERVE_MEDIA)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
 from coursecerts.courses.models import Organization
 from coursecerts.credentials.dids import did_for
 from coursecerts.credentials.loader import DID_V1, MULTIKEY_V1
-from coursecerts.credentials.models import IssuerKey
+from coursecerts.credentials.models import IssuerKey, OpenBadgeCredential
+from coursecerts.credentials.services.issuance import certificate_facts
+from coursecerts.credentials.signing import UnsignableDocument, check_strings
 
 
 def organization_get_by_short_name(short_name: str) -> Organization | None:
@@ -32,3 +35,18 @@ def did_document(*, organization: Organization) -> dict:
         "verificationMethod": methods,
         "assertionMethod": [m["id"] for m in methods],
     }
+
+
+def certificate_credential_offered(*, certificate: GeneratedCertificate) -> bool:
+    """Whether the certificate's page offers its credential: it has a live one, or it is downloadable and its
+    facts can be signed, so that credential_for_certificate issues one when asked (a name or title with a
+    control character cannot: issuance.credentials_issue). Reads only; the page never issues."""
+    if OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).exists():
+        return True
+    if certificate.status != CertificateStatuses.DOWNLOADABLE:
+        return False
+    try:
+        check_strings(certificate_facts(certificate).as_dict())
+    except UnsignableDocument:
+        return False
+    return True

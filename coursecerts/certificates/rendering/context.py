@@ -43,6 +43,11 @@ class CertificateRenderContext:
     pdf_url: str = ""
     linkedin_url: str = ""
     qr_svg: str = ""
+    # the Open Badges credential, offered on the page when the certificate has (or can get) one; set by the
+    # page's view (web.credential_views.credential_offer), empty in the preview and the PDF
+    credential_url: str = ""  # absolute: a wallet fetches it
+    credential_download_url: str = ""
+    credential_qr_svg: str = ""
     # how it is shown
     language: str = "en"
     direction: str = "ltr"
@@ -55,6 +60,11 @@ class CertificateRenderContext:
     def qr_markup(self) -> SafeString:
         """The QR code as trusted SVG markup (made by segno from our own URL, never from learner input)."""
         return mark_safe(self.qr_svg)  # noqa: S308
+
+    @property
+    def credential_qr_markup(self) -> SafeString:
+        """The QR code of the credential's URL, trusted the same way (segno, from our own URL)."""
+        return mark_safe(self.credential_qr_svg)  # noqa: S308
 
     @property
     def full_title(self) -> str:
@@ -73,6 +83,9 @@ class CertificateRenderContext:
         data = asdict(self)
         for key in (
             "qr_svg",
+            "credential_url",
+            "credential_download_url",
+            "credential_qr_svg",
             "pdf_url",
             "linkedin_url",
             "organization_logo_url",
@@ -110,5 +123,8 @@ class CertificateRenderContext:
             "pdf_url": self.pdf_url,
             "signatories": self.signatories,
             "qr_code": self.qr_markup,
+            "credential_url": self.credential_url,
+            "credential_download_url": self.credential_download_url,
+            "credential_qr_code": self.credential_qr_markup,
             "is_preview": self.is_preview,
         }

@@ -25,7 +25,7 @@ from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.language import page_language
 from coursecerts.certificates.rendering.render import render_certificate_html
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
-from coursecerts.certificates.web import page_cache, selectors
+from coursecerts.certificates.web import credential_views, page_cache, selectors
 from coursecerts.certificates.web.certificate_ids import canonical_certificate_id
 from coursecerts.certificates.web.csp import allow_operator_template_styles
 from coursecerts.certificates.web.events import track_evidence_visited
@@ -149,6 +149,7 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
         context = rendering_selectors.certificate_render_context(
             certificate, language=language, now=now, public_state=page.kind
         )
+        context = credential_views.with_credential_offer(context, certificate)
         track_evidence_visited(request, certificate)
         html = render_certificate_html(context, certificate.template_version)
     page_cache.store(
