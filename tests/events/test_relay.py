@@ -121,3 +121,18 @@ def test_old_events_are_pruned_only_once_every_sink_has_them(sink):
         assert hand_over(sink) == 2
     assert outgoing_events_prune(older_than_days=7) == 2
     assert list(OutgoingEvent.objects.values_list("id", flat=True)) == [old[2].id]
+
+
+def test_the_admin_shows_each_sink_s_sent_and_pending_events_and_its_last_error(sink, client, staff):
+    relay_once(names=["recording"])
+    event()
+    relay_once(names=["recording"])
+    event(), event()
+    sink.failing = "receiver down"
+    relay_once(names=["recording"])
+    client.force_login(staff)
+    page = client.get("/admin/events/sinkcursor/").content.decode()
+    row = page[page.index(">recording<") :]
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[:6]]
+    assert cells[1:3] == ["1", "2"]  # sent, pending
+    assert "ago" in cells[3] and "ConnectionError: receiver down" in row
