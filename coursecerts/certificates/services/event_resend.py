@@ -7,6 +7,8 @@ credentials service thus awards what is passing and revokes what was revoked, id
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from coursecerts.certificates.events import certificate_events_record
@@ -14,8 +16,13 @@ from coursecerts.certificates.models import PASSED_STATUSES, CertificateHistory,
 from coursecerts.common.iterables import chunked
 from coursecerts.events.models import EventTypes
 
+if TYPE_CHECKING:
+    from opaque_keys.edx.keys import CourseKey
 
-def certificate_events_resend(*, course_key=None, user_id: int | None = None, chunk_size: int = 2000) -> dict:
+
+def certificate_events_resend(
+    *, course_key: CourseKey | None = None, user_id: int | None = None, chunk_size: int = 2000
+) -> dict:
     """Write a fresh event for every certificate of the course and/or learner, a chunk a transaction. Returns
     how many events of each type were written."""
     certificates = GeneratedCertificate.objects.order_by("pk")

@@ -11,8 +11,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.storage import storages
-from django.db.models import Q
+from django.core.files.storage import Storage, storages
+from django.db.models import Q, QuerySet
 
 from coursecerts.certificates.models import GeneratedCertificate
 
@@ -26,7 +26,7 @@ class PdfCertificateFiles:
     paths: list[str]
 
 
-def legacy_storage():
+def legacy_storage() -> Storage:
     return storages["legacy_certificates"]
 
 
@@ -45,7 +45,7 @@ def legacy_certificate_paths(*, download_uuid: str, verify_uuid: str) -> list[st
     ]
 
 
-def pdf_certificates_with_references():
+def pdf_certificates_with_references() -> QuerySet[GeneratedCertificate]:
     return GeneratedCertificate.objects.filter(~Q(download_url="") | ~Q(download_uuid=""))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,6 +26,9 @@ from coursecerts.certificates.services.legacy_files import legacy_storage, pdf_c
 from coursecerts.certificates.services.pdf import stored_pdfs
 from coursecerts.certificates.services.purge import certificate_purge_names, certificate_purge_pdf_references
 from coursecerts.learners.models import LearnerProfile, RetirementRecord
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +68,9 @@ class RetirementResult:
         }
 
 
-def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool = False) -> RetirementResult:
+def learner_retire(
+    *, user: User, actor: User | None = None, source: str = "command", dry_run: bool = False
+) -> RetirementResult:
     """Retire `user`: see the module docstring. Idempotent: a rerun deletes what a failed delete left and
     changes nothing else; a run with nothing left to do writes no record. A dry run lists and changes nothing."""
     result = RetirementResult(user_id=user.pk, dry_run=dry_run)
@@ -86,7 +92,7 @@ def learner_retire(*, user, actor=None, source: str = "command", dry_run: bool =
     return result
 
 
-def learner_retirement_pending(user) -> bool:
+def learner_retirement_pending(user: User) -> bool:
     """Whether retiring `user` has anything left to do: not retired yet, or the last run left files."""
     if not LearnerProfile.objects.filter(user=user, retired_at__isnull=False).exists():
         return True

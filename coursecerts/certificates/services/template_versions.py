@@ -4,6 +4,7 @@ is a rollback). Certificates keep the version they were issued with; new issues 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -21,6 +22,9 @@ from coursecerts.certificates.models import (
 from coursecerts.certificates.rendering.engine import compile_template
 from coursecerts.common.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +34,7 @@ class TemplateVersionNotPublished(ApplicationError):
 
 @transaction.atomic
 def template_version_create(
-    *, template: CertificateTemplate, text: str | None = None, actor=None, note: str = ""
+    *, template: CertificateTemplate, text: str | None = None, actor: User | None = None, note: str = ""
 ) -> CertificateTemplateVersion:
     """A new draft version of `template` with `text` (default: the template's current text). The text must
     compile in the sandboxed engine; TemplateInvalid says why not."""
@@ -49,7 +53,7 @@ def template_version_create(
 
 @transaction.atomic
 def template_version_publish(
-    *, version: CertificateTemplateVersion, actor=None
+    *, version: CertificateTemplateVersion, actor: User | None = None
 ) -> CertificateTemplateVersion:
     """Make `version` the one new certificates are issued with; the previously published one is retired. The
     template's text becomes the version's, so the admin shows what is live."""
@@ -73,7 +77,9 @@ def template_version_latest_draft(template: CertificateTemplate) -> CertificateT
 
 
 @transaction.atomic
-def certificates_reissue_with_version(*, version: CertificateTemplateVersion, actor=None) -> int:
+def certificates_reissue_with_version(
+    *, version: CertificateTemplateVersion, actor: User | None = None
+) -> int:
     """Reissue, with the published `version`, every downloadable certificate issued with another version of the
     same template: the explicit step that moves issued certificates to a new design (or back, after a rollback).
     Each one gets a history row naming the change; its stored PDF is replaced on the next download (the PDF's
@@ -110,11 +116,12 @@ def _reissue_row(
         for field in ("status", "mode", "grade", "name")
         for side in ("before", "after")
     }
+    was = certificate.template_version
+    assert was is not None  # only certificates issued with another version are reissued
     return CertificateHistory(
         certificate=certificate,
         source="template_reissue",
         actor=actor,
-        note=f"Reissued with template {version.template_id} v{version.number} "
-        f"(was v{certificate.template_version.number})",
+        note=f"Reissued with template {version.template_id} v{version.number} (was v{was.number})",
         **same,
     )

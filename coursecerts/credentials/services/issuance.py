@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +21,10 @@ from coursecerts.credentials.services.status import credentials_revoke, status_i
 from coursecerts.credentials.signer import sign_many
 from coursecerts.credentials.signing import UnsignableDocument, check_strings
 
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from datetime import datetime
+
 log = logging.getLogger(__name__)
 
 
@@ -27,7 +32,7 @@ class CredentialNotAvailable(ApplicationError):
     """The certificate has no credential to give: it is not downloadable (or its learner is retired)."""
 
 
-def certificate_facts(certificate: GeneratedCertificate, *, now=None) -> documents.Facts:
+def certificate_facts(certificate: GeneratedCertificate, *, now: datetime | None = None) -> documents.Facts:
     """Name, course title, organisation and date as the page and the PDF print them (the frozen record)."""
     course_run = certificate.course
     _, course_title = certificate_titles(course_run, certificate.course_title)
@@ -64,7 +69,8 @@ def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
     live = OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).first()
     if live is not None:
         return live.document
-    [fresh] = _load([certificate.pk]) or [None]
+    loaded = _load([certificate.pk])
+    fresh = loaded[0] if loaded else None
     if fresh is None or not _issuable(fresh):
         raise CredentialNotAvailable("This certificate is not valid, so it has no credential.")
     try:
@@ -80,7 +86,9 @@ def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
     return live.document
 
 
-def credentials_issue(*, certificates: list[GeneratedCertificate], now=None) -> list[OpenBadgeCredential]:
+def credentials_issue(
+    *, certificates: list[GeneratedCertificate], now: datetime | None = None
+) -> list[OpenBadgeCredential]:
     """Issue a credential for each certificate (downloadable, without a live credential: the caller's
     business), set-based: one index allocation per organisation, one bulk insert. In the caller's
     transaction."""
@@ -148,7 +156,7 @@ def _issue_group(group, *, now) -> list[OpenBadgeCredential]:
     return OpenBadgeCredential.objects.bulk_create(rows, batch_size=500)
 
 
-def credentials_sync(*, certificate_ids, reason: str = "changed") -> dict:
+def credentials_sync(*, certificate_ids: Collection[int], reason: str = "changed") -> dict:
     """Bring the credentials of these certificates in line with them, in the caller's transaction (the
     CERTIFICATES_WRITTEN receiver). A certificate no longer downloadable, or of a retired learner, has its live
     credential revoked (`reason` "retired" also blanks it); a downloadable one without a live credential gets
