@@ -1,4 +1,4 @@
-"""The certificate page and its PDF, measured in one run on this machine (issue 3).
+"""The certificate page and its PDF, measured in one run on this machine (README "Performance").
 
 page   /certificates/<verify_uuid> under gunicorn (2 sync workers) on 127.0.0.1, loaded by wrk (2 threads,
        16 connections, a random certificate per request out of --certificates), beside a trivial Django view in

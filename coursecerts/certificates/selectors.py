@@ -200,7 +200,7 @@ def _id_verified_user_ids(course_run, user_ids) -> set[int]:
     return set(verifications.values_list("user_id", flat=True))
 
 
-# --- API reads (issue 4) -----------------------------------------------------------------------------------
+# --- API reads -----------------------------------------------------------------------------------------------
 
 # Open edX's `eligible_certificates` manager: audit-track rows are invisible to the v0 API and reports.
 _AUDIT_STATUSES = ("audit_passing", "audit_notpassing")

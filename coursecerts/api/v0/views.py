@@ -1,4 +1,4 @@
-"""Open edX Certificates API v0, to the letter (reference 5.1): same URLs, fields, errors and permissions, so
+"""Open edX Certificates API v0, to the letter (ADR 0008): same URLs, fields, errors and permissions, so
 clients written for Open edX (the Credentials service, the mobile apps) work unchanged.
 
 Differences, both in ADR 0008: the list is visible to the learner and global staff only (Open edX also shows it

@@ -1,8 +1,6 @@
-"""v1 course-team operations: the Open edX instructor dashboard as REST (reference 5.5), with its
-preconditions and messages. Course staff read; instructors (and global staff) act.
-
-Left to issue 5 (course-wide generation): POST .../certificates/generate, .../certificates/regenerate and
-GET /api/v1/tasks/{id} (their URL names are reserved in coursecerts/api/urls.py)."""
+"""v1 course-team operations: the Open edX instructor dashboard as REST (README "REST API"), with its
+preconditions and messages. Course staff read; instructors (and global staff) act. Course-wide generation is in
+coursecerts/api/v1/generation.py."""
 
 from __future__ import annotations
 
@@ -32,7 +30,7 @@ from coursecerts.api.schema import errors
 from coursecerts.api.v1.common import StrictInputSerializer, put_response
 from coursecerts.api.v1.pagination import PAGE_PARAMETERS, paginate, paginated
 from coursecerts.certificates.display import certificate_download_url
-from coursecerts.certificates.events import certificate_url
+from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import (
     CertificateGenerationHistory,
     CertificateHistory,

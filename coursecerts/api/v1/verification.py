@@ -27,7 +27,7 @@ from coursecerts.certificates.display import (
     certificate_record_status,
     display_date_for_certificate,
 )
-from coursecerts.certificates.events import certificate_url
+from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.rendering.configuration import printed_titles
 from coursecerts.certificates.selectors import certificate_get_for_verification

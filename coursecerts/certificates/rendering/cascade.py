@@ -1,4 +1,5 @@
-"""Which operator template a certificate uses: the Open edX cascade (reference 4.4), with languages.
+"""Which operator template a certificate uses: the Open edX cascade, with languages (README "Web certificates",
+Templates).
 
 Only active templates that have a published version count (ADR 0006). Levels, most specific first:
 1. organisation + mode + course key; 2. organisation + mode; 3. organisation alone; 4. mode alone. Within a

@@ -37,7 +37,7 @@ class CertificateRenderContext:
     organization_logo_name: str = ""  # storage name, for the PDF
     signatories: tuple[SignatoryData, ...] = ()
     # when, and how to check it
-    issued_date: datetime | None = None  # the display date (reference 3.3)
+    issued_date: datetime | None = None  # the display date (certificates/display.py)
     certificate_id: str = ""  # verify_uuid
     verify_url: str = ""
     pdf_url: str = ""
@@ -98,7 +98,8 @@ class CertificateRenderContext:
         return data
 
     def as_template_context(self) -> dict:
-        """Open edX's context keys (reference 4.3) for operators' templates, plus `certificate` (this object)."""
+        """Open edX's context keys for operators' templates (docs/web-certificates.md), plus `certificate` (this
+        object)."""
         return {
             **self.extra,
             "certificate": self,

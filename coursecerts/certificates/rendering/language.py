@@ -1,7 +1,7 @@
-"""The language of a certificate page (reference 4.2 step 7): a custom template written in one language is
-shown in the course's language; otherwise `?lang`, then the visitor's language (cookie, Accept-Language, as
-Django's LocaleMiddleware found it), then LANGUAGE_CODE, among the languages the page is translated into
-(CERTIFICATE_LANGUAGES)."""
+"""The language of a certificate page (README "Web certificates", Languages): a custom template written in one
+language is shown in the course's language; otherwise `?lang`, then the visitor's language (cookie,
+Accept-Language, as Django's LocaleMiddleware found it), then LANGUAGE_CODE, among the languages the page is
+translated into (CERTIFICATE_LANGUAGES)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def certificate_render_context(
 def preview_render_context(
     course_run: CourseRun, *, mode: str, language: str, version: CertificateTemplateVersion | None
 ) -> CertificateRenderContext:
-    """A sample certificate of the run in `mode`, as it would be issued now (reference 4.2 step 4, 3.3)."""
+    """A sample certificate of the run in `mode`, as it would be issued now (README "Web certificates": the preview)."""
     configuration = getattr(course_run, "certificate_configuration", None)
     with translation.override(language):
         sample_name = _("Sample Learner")

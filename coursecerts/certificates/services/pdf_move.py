@@ -1,4 +1,4 @@
-"""Moving the PDFs that versions before issue 10 rendered into the public media storage (default storage,
+"""Moving the PDFs that older versions rendered into the public media storage (default storage,
 certificates/pdf/<verify_uuid>/...) to the private PDF storage, once, at upgrade (move_certificate_pdfs).
 
 A PDF of a certificate that is still downloadable is copied to the private storage (unless already there) and

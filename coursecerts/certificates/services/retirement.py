@@ -1,4 +1,4 @@
-"""Learner retirement, end to end (issue 6, ADR 0012): legacy PDF files, rendered PDFs, names and email.
+"""Learner retirement, end to end (ADR 0012): legacy PDF files, rendered PDFs, names and email.
 
 Order matters. Files go first, outside any transaction (storage calls can be slow and cannot be rolled back):
 the four legacy files of each PDF certificate, then the PDFs coursecerts rendered. Then one transaction blanks

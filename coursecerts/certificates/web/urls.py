@@ -1,4 +1,4 @@
-"""URLs of the web certificate, mounted at /certificates/ (Open edX reference 4.1)."""
+"""URLs of the web certificate, mounted at /certificates/ as in Open edX (README "Web certificates")."""
 
 from django.urls import re_path
 

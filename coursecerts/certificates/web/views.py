@@ -125,7 +125,7 @@ def certificate_url_not_found(request, path: str = "") -> HttpResponse:
 @require_GET
 @rate_limited
 def certificate_page(request, verify_uuid: str) -> HttpResponse:
-    """The public certificate page: anyone, no login (reference 4.1). Served from the page cache while what
+    """The public certificate page: anyone, no login (README "Web certificates"). Served from the page cache while what
     it shows is unchanged (web.page_cache)."""
     now = timezone.now()
     inputs = (request.GET.get("lang"), getattr(request, "LANGUAGE_CODE", None))
@@ -294,7 +294,7 @@ def _default_preview_mode(course_run) -> str:
 
 @require_GET
 def unsupported_url(request, user_id: str, course_key: str) -> HttpResponse:
-    """Open edX's old per-learner URL is deliberately dead (reference 4.1): say so."""
+    """Open edX's old per-learner URL is deliberately dead (README "Web certificates"): say so."""
     with translation.override(_language_for_messages(request)):
         return _message(
             request,
