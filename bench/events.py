@@ -1,0 +1,133 @@
+"""Certificate events out (README "Performance"): what the outbox costs course-wide generation, and how fast the
+relay publishes to the Open edX Redis event bus.
+
+  generation  a course of --size learners (100,000 by default) generated course-wide in one process, with the
+              outbox (every certificate's event written in its chunk's transaction) and without it (the event
+              writer replaced by a no-op); target: the outbox adds at most 15%.
+  relay       the events that run wrote, handed to the Redis event bus sink by the relay (batches of
+              EVENT_RELAY_BATCH_SIZE XADDs in one pipeline, each batch under the locked cursor); target at
+              least 5,000 events/s in one process.
+
+    .venv/bin/python bench/events.py                       # PostgreSQL, 100,000 learners
+    .venv/bin/python bench/events.py --database sqlite --size 20000
+PostgreSQL is reached at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/coursecerts_bench, dropped
+and created again); Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379/13, streams prefixed bench-events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+PREFIX = "bench-events"
+
+
+def generate(run, *, outbox: bool) -> float:
+    from unittest import mock
+
+    from generate import measure_set_based, reset_certificates
+
+    from coursecerts.events.models import OutgoingEvent
+
+    reset_certificates()
+    OutgoingEvent.objects.all().delete()
+    if outbox:
+        return measure_set_based(run)["seconds"]
+    with mock.patch("coursecerts.certificates.events.certificate_events_record", return_value=0):
+        return measure_set_based(run)["seconds"]
+
+
+def relay() -> dict:
+    import redis
+    from django.test import override_settings
+
+    from coursecerts.events.models import OutgoingEvent, SinkCursor
+    from coursecerts.events.relay import relay_once
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{PREFIX}-*"):
+        client.delete(key)
+    count = OutgoingEvent.objects.count()
+    SinkCursor.objects.update_or_create(name="event_bus", defaults={"position": 0, "gaps": {}})
+    bus = {
+        "EVENT_BUS_PRODUCER": "edx_event_bus_redis.create_producer",
+        "EVENT_BUS_REDIS_CONNECTION_URL": REDIS_URL,
+        "EVENT_BUS_TOPIC_PREFIX": PREFIX,
+        "EVENT_BUS_REDIS_STREAM_MAX_LEN": count + 1000,
+    }
+    with override_settings(**bus):
+        started = time.perf_counter()
+        (outcome,) = relay_once(names=["event_bus"])
+        elapsed = time.perf_counter() - started
+    assert not outcome.error and outcome.handed == count, outcome
+    streamed = client.xlen(f"{PREFIX}-learning-certificate-lifecycle")
+    for key in client.scan_iter(f"{PREFIX}-*"):
+        client.delete(key)
+    return {"events": count, "seconds": elapsed, "in_stream": streamed}
+
+
+def child(size: int, rounds: int) -> None:
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("coursecerts").setLevel(logging.WARNING)
+    from django.core.management import call_command
+    from generate import load_course
+
+    call_command("migrate", verbosity=0)
+    run = load_course(size)
+    without = [generate(run, outbox=False) for _ in range(rounds)]
+    with_outbox = [generate(run, outbox=True) for _ in range(rounds)]
+    print(json.dumps({"without": min(without), "with": min(with_outbox), "relay": relay(), "learners": size}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=2, help="generation runs of each kind (the best counts)")
+    parser.add_argument("--database", default="postgresql", choices=["sqlite", "postgresql"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.size, args.rounds)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COURSECERTS_VAR_DIR"] = tmp
+        if args.database == "postgresql":
+            recreate_postgres(POSTGRES_URL)
+            env["DATABASE_URL"] = POSTGRES_URL
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds)]
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    extra = result["with"] / result["without"] - 1
+    relayed = result["relay"]
+    print(f"{args.database}, {result['learners']:,} learners, course-wide generation in one process:")
+    print(f"  without the outbox  {result['without']:8.2f} s")
+    print(f"  with the outbox     {result['with']:8.2f} s   (+{extra:.1%}; target <= 15%)")
+    print(
+        f"relay to Redis: {relayed['events']:,} events in {relayed['seconds']:.2f} s = "
+        f"{relayed['events'] / relayed['seconds']:,.0f} events/s (target >= 5,000); "
+        f"{relayed['in_stream']:,} entries in the stream"
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
