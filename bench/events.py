@@ -95,9 +95,13 @@ def child(size: int, rounds: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=2, help="generation runs of each kind (the best counts)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="generation runs of each kind (the best counts)"
+    )
     parser.add_argument("--database", default="postgresql", choices=["sqlite", "postgresql"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -111,7 +115,15 @@ def main() -> None:
             env["DATABASE_URL"] = POSTGRES_URL
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds)]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--size",
+            str(args.size),
+            "--rounds",
+            str(args.rounds),
+        ]
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
