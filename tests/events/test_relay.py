@@ -136,3 +136,30 @@ def test_the_admin_shows_each_sink_s_sent_and_pending_events_and_its_last_error(
     cells = [cell.split(">")[-1] for cell in row.split("</td>")[:6]]
     assert cells[1:3] == ["1", "2"]  # sent, pending
     assert "ago" in cells[3] and "ConnectionError: receiver down" in row
+
+
+def test_relay_events_runs_until_sigterm_and_finishes_cleanly(sink):
+    """The worker form: it sends what appears while it runs, and a SIGTERM stops it with exit status 0."""
+    import os
+    import signal
+    import threading
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first = event()
+
+    def stop_when_sent():
+        for _ in range(200):
+            if sink.handed:
+                break
+            threading.Event().wait(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    before = signal.getsignal(signal.SIGTERM)
+    threading.Thread(target=stop_when_sent, daemon=True).start()
+    out = StringIO()
+    call_command("relay_events", stdout=out)  # returns: no exception, exit status 0
+    assert sink.handed == [first.id]
+    assert out.getvalue().splitlines()[-1] == "Relay stopped."
+    assert signal.getsignal(signal.SIGTERM) == before  # the command's handler is removed again

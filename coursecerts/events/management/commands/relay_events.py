@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coursecerts.events.relay import outgoing_events_prune, relay_forever, relay_once
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
 
 class Command(BaseCommand):
     help = (
@@ -34,10 +36,13 @@ class Command(BaseCommand):
         if options["once"]:
             return self._once(options["sink"])
         stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in _STOP_SIGNALS}
         self.stdout.write("Relaying outgoing events until stopped.")
-        relay_forever(stop)
+        try:
+            relay_forever(stop)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         self.stdout.write("Relay stopped.")
         return ""
 
