@@ -66,7 +66,7 @@ def certificate_changed_on_commit(
     its signals and tracking events for after commit. `before`: the tracked fields before the change
     (services.generation.tracked_fields), None for a new certificate."""
     certificate_events_record([(certificate, before)])
-    certificates_written([certificate.pk])
+    certificates_written([certificate])
     transaction.on_commit(
         lambda: send_certificate_changed(certificate, status_before, source, generation_mode)
     )
@@ -83,7 +83,7 @@ def certificates_changed_on_commit(
     each certificate's signals and writes the batch's tracking events as one log record of JSON lines (the
     file holds the same lines as one record each would write, at a fraction of the handler's cost)."""
     certificate_events_record(changes, course_run=course_run)
-    certificates_written([certificate.pk for certificate, _ in changes])
+    certificates_written([certificate for certificate, _ in changes])
 
     def send_all():
         lines = [
@@ -98,14 +98,14 @@ def certificates_changed_on_commit(
         transaction.on_commit(send_all)
 
 
-def certificates_written(certificate_ids: list[int], *, reason: str = "changed") -> None:
+def certificates_written(certificates: list[GeneratedCertificate], *, reason: str = "changed") -> None:
     """Tell, inside the writer's transaction, which certificates were written (CERTIFICATES_WRITTEN): the
     credentials app issues and revokes their Open Badges credentials in the same transaction, set-based
     (ADR 0019). `reason`: "changed", "reissued" (a new credential even if nothing it says changed),
     "retired"."""
-    if certificate_ids:
+    if certificates:
         signals.CERTIFICATES_WRITTEN.send(
-            sender=GeneratedCertificate, certificate_ids=certificate_ids, reason=reason
+            sender=GeneratedCertificate, certificates=certificates, reason=reason
         )
 
 

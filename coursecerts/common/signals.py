@@ -26,6 +26,6 @@ COURSE_CERT_REVOKED = Signal()
 ALLOWLIST_ENTRY_ADDED = Signal()
 # certificates: sent INSIDE the transaction that wrote certificates (generation, one learner or a chunk;
 # revocation; reissue; retirement), so that what depends on them is written in the same transaction (the
-# credentials app issues and revokes Open Badges credentials, set-based). kwargs: certificate_ids (list of
-# GeneratedCertificate pks), reason ("changed", "reissued", "retired")
+# credentials app issues and revokes Open Badges credentials, set-based). kwargs: certificates (the
+# GeneratedCertificate objects as written), reason ("changed", "reissued", "retired")
 CERTIFICATES_WRITTEN = Signal()

@@ -4,7 +4,7 @@ from its bits. Pure functions: no database, no keys."""
 from __future__ import annotations
 
 import gzip
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -28,7 +28,14 @@ class Facts:
     mode: str = ""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {
+            "name": self.name,
+            "course": self.course,
+            "organization": self.organization,
+            "date": self.date,
+            "course_key": self.course_key,
+            "mode": self.mode,
+        }
 
 
 def xsd_datetime(value: datetime) -> str:

@@ -10,5 +10,5 @@ from coursecerts.credentials.services.issuance import credentials_sync
 
 
 @receiver(signals.CERTIFICATES_WRITTEN, dispatch_uid="credentials_sync")
-def certificates_written(sender, certificate_ids, reason="changed", **kwargs):
-    credentials_sync(certificate_ids=certificate_ids, reason=reason)
+def certificates_written(sender, certificates, reason="changed", **kwargs):
+    credentials_sync(certificates=certificates, reason=reason)

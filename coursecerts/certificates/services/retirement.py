@@ -166,9 +166,7 @@ def _retire_rows(result: RetirementResult, user, *, actor, source: str, cleared:
     result.learner_rows = _profile_rows(user).update(name="", verified_name="", retired_at=timezone.now())
     result.learner_rows += _user_rows(user).update(email="", first_name="", last_name="")
     # Their Open Badges credentials are revoked and blanked (the status index stays taken), in this transaction.
-    certificates_written(
-        list(GeneratedCertificate.objects.filter(user=user).values_list("pk", flat=True)), reason="retired"
-    )
+    certificates_written(list(GeneratedCertificate.objects.filter(user=user)), reason="retired")
     changed = (
         result.pdf_references
         or result.certificates

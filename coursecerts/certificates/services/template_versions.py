@@ -98,7 +98,7 @@ def certificates_reissue_with_version(
     )
     # Told as certificate.changed.v1 (ADR 0015), in this transaction.
     certificate_events_record([(c, UNTRACKED_CHANGE) for c in certificates])
-    certificates_written([c.pk for c in certificates], reason="reissued")  # new Open Badges credentials
+    certificates_written(certificates, reason="reissued")  # new Open Badges credentials
     log.info(
         "template %s: %d certificates reissued with v%s",
         version.template_id,
