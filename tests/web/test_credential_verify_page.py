@@ -152,3 +152,12 @@ def test_in_arabic(client, credential):
     assert page.one("#credential-form").get("action") == f"{URL}?lang=ar"
     error = Page(client.post(f"{URL}?lang=ar", {"credential": ""}))
     assert error.text("#credential-error") == "الصق بيانات اعتماد أو اختر ملفها."
+
+
+def test_the_page_has_the_policy_and_no_inline_code(client, credential):
+    from tests.csp import inline_code, policy
+
+    for response in (client.get(URL), paste(client, credential), paste(client, "{bad")):
+        directives = policy(response)
+        assert "'unsafe-inline'" not in directives["script-src"] + directives["style-src"]
+        assert inline_code(response.content.decode()) == []
