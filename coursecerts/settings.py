@@ -5,6 +5,7 @@
 import re
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -89,6 +90,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Who may show our pages in a frame (an LMS embedding the certificate page): origins, space- or comma-separated,
+# such as "https://lms.example.com 'self'"; default 'none'. X-Frame-Options agrees: DENY with 'none', SAMEORIGIN
+# with 'self' alone, and not sent when other origins are allowed (browsers then follow frame-ancestors).
+CSP_FRAME_ANCESTORS = env_str("CSP_FRAME_ANCESTORS", "'none'").replace(",", " ").split() or ["'none'"]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = CSP_FRAME_ANCESTORS
+X_FRAME_OPTIONS = "DENY" if CSP_FRAME_ANCESTORS == ["'none'"] else "SAMEORIGIN"
 
 INSTALLED_APPS = [
     "coursecerts.admin_site.CoursecertsAdminConfig",  # django.contrib.admin, its index grouped for course teams
@@ -113,9 +120,12 @@ INSTALLED_APPS = [
     "coursecerts.events.webhooks",
     "coursecerts.api",
     "coursecerts.openedx",
+    "coursecerts.ops",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "coursecerts.ops.middleware.OpsMiddleware",  # request metrics and X-Request-ID (README "Metrics", "Logs")
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,7 +135,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: the lockout page for a locked-out login
 ]
+if CSP_FRAME_ANCESTORS not in (["'none'"], ["'self'"]):
+    MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
 
 ROOT_URLCONF = "coursecerts.urls"
 WSGI_APPLICATION = "coursecerts.wsgi.application"
@@ -165,6 +178,19 @@ elif _db["ENGINE"] == "django.db.backends.mysql":
 # kept per thread would fill the database server's connections.
 _db["CONN_MAX_AGE"] = 0 if sys.argv[1:2] == ["runserver"] else env_int("DATABASE_CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- logins: django-axes locks a username from an address out after repeated failures (README "Security") -------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "coursecerts.common.rate_limits.client_address"  # NUM_PROXIES, as rate limits
+AXES_USERNAME_FORM_FIELD = "username"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -419,6 +445,14 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 CERTIFICATE_PAGE_CACHE_SIZE = env_int("CERTIFICATE_PAGE_CACHE_SIZE", 2000)
 CERTIFICATE_PAGE_CACHE_SECONDS = env_int("CERTIFICATE_PAGE_CACHE_SECONDS", 300)
 
+# --- health and metrics (coursecerts/ops, README "Operations") -------------------------------------------------
+# /health/ready fails when the oldest owed outbox entry or unsent outgoing event is older than this.
+HEALTH_MAX_LAG_SECONDS = env_int("HEALTH_MAX_LAG_SECONDS", 600, minimum=1)
+HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 3, minimum=1)
+# /metrics answers a request with `Authorization: Bearer <METRICS_TOKEN>`, or from these addresses or networks.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+
 # --- logging --------------------------------------------------------------------------------------------
 TRACKING_LOG_FILE = Path(env_str("TRACKING_LOG_FILE", str(VAR_DIR / "tracking.log"))).resolve()
 TRACKING_LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -426,6 +460,8 @@ TRACKING_LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
 # shows coursecerts' INFO lines (generation decisions, tasks). Other libraries, Django included, log warnings and
 # up whatever LOG_LEVEL says (Django's own INFO lines, such as the autoreloader's, would otherwise show).
 LOG_LEVEL = env_choice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# plain: one readable line a record; json: one JSON object a line with the request id (README "Logs").
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -452,6 +488,9 @@ LOGGING = {
     },
 }
 LOGGING["formatters"]["event"] = {"format": "%(message)s"}
+LOGGING["formatters"]["json"] = {"()": "coursecerts.ops.log_format.JsonLogFormatter"}
+LOGGING["filters"] = {"request_id": {"()": "coursecerts.ops.request_id.RequestIdFilter"}}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request_id"])
 LOGGING["formatters"]["django.server"] = {
     "()": "django.utils.log.ServerFormatter",
     "format": "[{server_time}] {message}",

@@ -17,6 +17,7 @@ urlpatterns = [
         "credentials/verify", credential_verify_page, name="credential_verify"
     ),  # paste or upload a credential
     path("", include("coursecerts.credentials.urls")),  # issuers/<org>/did.json, credentials/status/<id>
+    path("", include("coursecerts.ops.urls")),  # health/live, health/ready, metrics
 ]
 if settings.SERVE_MEDIA:  # uploaded logos, signatures and template assets (README: SERVE_MEDIA)
     from coursecerts.certificates.services.pdf import PDF_FOLDER
