@@ -6,7 +6,7 @@ from coursecerts.certificates.models import CertificateStatuses, GeneratedCertif
 from coursecerts.courses.models import Organization
 from coursecerts.credentials.dids import did_for
 from coursecerts.credentials.loader import DID_V1, MULTIKEY_V1
-from coursecerts.credentials.models import IssuerKey, OpenBadgeCredential
+from coursecerts.credentials.models import IssuerKey
 from coursecerts.credentials.services.issuance import certificate_facts
 from coursecerts.credentials.signing import UnsignableDocument, check_strings
 
@@ -38,11 +38,11 @@ def did_document(*, organization: Organization) -> dict:
 
 
 def certificate_credential_offered(*, certificate: GeneratedCertificate) -> bool:
-    """Whether the certificate's page offers its credential: it has a live one, or it is downloadable and its
-    facts can be signed, so that credential_for_certificate issues one when asked (a name or title with a
-    control character cannot: issuance.credentials_issue). Reads only; the page never issues."""
-    if OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).exists():
-        return True
+    """Whether the certificate's page offers its credential: it is downloadable and what it says can be signed,
+    so it has a live credential or credential_for_certificate issues one when asked (a name or title with a
+    control character cannot be signed: issuance.credentials_issue, and a change to one revokes the credential
+    that was). Computed from the certificate already loaded: no query, so the page's first render costs none
+    more; the page never issues."""
     if certificate.status != CertificateStatuses.DOWNLOADABLE:
         return False
     try:
