@@ -75,3 +75,22 @@ def test_the_response_carries_a_request_id(client):
     assert len(client.get("/health/live")["X-Request-ID"]) == 32
     assert client.get("/health/live", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     assert client.get("/health/live", HTTP_X_REQUEST_ID="bad id\n")["X-Request-ID"] != "bad id\n"
+
+
+def test_the_grafana_dashboard_uses_only_metrics_we_expose(client):
+    """deploy/grafana/coursecerts.json: every series its panels query is one /metrics serves."""
+    import json
+    import re
+    from pathlib import Path
+
+    client.get("/health/live")
+    exposed = {name for name, _ in _samples(client.get("/metrics"))}
+    exposed |= {"coursecerts_task_duration_seconds_bucket", "coursecerts_tasks_total"}  # after a first task
+    dashboard = json.loads((Path(__file__).parents[2] / "deploy/grafana/coursecerts.json").read_text())
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\bcoursecerts_[a-z_]+", target["expr"])
+    }
+    assert used and used <= exposed, used - exposed
