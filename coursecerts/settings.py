@@ -93,9 +93,10 @@ CONTENT_SECURITY_POLICY = {
 # Who may show our pages in a frame (an LMS embedding the certificate page): origins, space- or comma-separated,
 # such as "https://lms.example.com 'self'"; default 'none'. X-Frame-Options agrees: DENY with 'none', SAMEORIGIN
 # with 'self' alone, and not sent when other origins are allowed (browsers then follow frame-ancestors).
-CSP_FRAME_ANCESTORS = env_str("CSP_FRAME_ANCESTORS", "'none'").replace(",", " ").split() or ["'none'"]
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = CSP_FRAME_ANCESTORS
-X_FRAME_OPTIONS = "DENY" if CSP_FRAME_ANCESTORS == ["'none'"] else "SAMEORIGIN"
+# (Not kept as a CSP_* setting: django-csp 4 stops the start on any setting named like its old ones, csp.E001.)
+_FRAME_ANCESTORS = env_str("CSP_FRAME_ANCESTORS", "'none'").replace(",", " ").split() or ["'none'"]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = _FRAME_ANCESTORS
+X_FRAME_OPTIONS = "DENY" if _FRAME_ANCESTORS == ["'none'"] else "SAMEORIGIN"
 
 INSTALLED_APPS = [
     "coursecerts.admin_site.CoursecertsAdminConfig",  # django.contrib.admin, its index grouped for course teams
@@ -137,7 +138,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: the lockout page for a locked-out login
 ]
-if CSP_FRAME_ANCESTORS not in (["'none'"], ["'self'"]):
+if _FRAME_ANCESTORS not in (["'none'"], ["'self'"]):
     MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
 
 ROOT_URLCONF = "coursecerts.urls"

@@ -1,4 +1,9 @@
-"""The admin login locks a username out from an address after AXES_FAILURE_LIMIT failures (README "Security")."""
+"""Secure by default (README "Security"): the admin login locks a username out from an address after
+AXES_FAILURE_LIMIT failures; pages may be framed only where CSP_FRAME_ANCESTORS allows."""
+
+import os
+import subprocess
+import sys
 
 import pytest
 from axes.models import AccessAttempt
@@ -46,3 +51,24 @@ def test_pages_may_be_framed_only_where_csp_frame_ancestors_allows(client):
     response = client.get("/health/live")
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_csp_frame_ancestors_lets_the_listed_origins_frame_the_pages(tmp_path):
+    """A start with origins listed passes Django's checks, sends them in frame-ancestors and no X-Frame-Options
+    (which cannot name them)."""
+    code = (
+        "import django; django.setup(); from django.core.management import call_command; call_command('check');"
+        "from django.test import Client; r = Client().get('/health/live', HTTP_HOST='127.0.0.1');"
+        "print(r['Content-Security-Policy']); print(r.headers.get('X-Frame-Options'))"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "DJANGO_SETTINGS_MODULE": "coursecerts.settings",
+        "COURSECERTS_VAR_DIR": str(tmp_path),
+        "CSP_FRAME_ANCESTORS": "'self' https://lms.example.org",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "frame-ancestors 'self' https://lms.example.org" in out
+    assert out.strip().endswith("None")
