@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.conf import settings
 
 from coursecerts.credentials.loader import OB_V3, VC_V2
-from coursecerts.credentials.multiformats import multibase_b64url
+from coursecerts.credentials.multiformats import from_multibase_b64url, multibase_b64url
 
 CONTEXTS = [VC_V2, OB_V3]
 
@@ -118,8 +118,6 @@ def encode_bits(indexes, size: int) -> str:
 
 
 def decode_bits(encoded: str) -> bytes:
-    from coursecerts.credentials.multiformats import from_multibase_b64url
-
     return gzip.decompress(from_multibase_b64url(encoded))
 
 

@@ -5,6 +5,9 @@ Unset, the embedded default keeps a generated key in var/credentials_kek, as it 
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -24,8 +27,11 @@ def _keys() -> list[str]:
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(Fernet.generate_key().decode("ascii"))
-            path.chmod(0o600)
+            # O_EXCL: of two processes starting at once, one writes the key and both read that one
+            with contextlib.suppress(FileExistsError):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as file:
+                    file.write(Fernet.generate_key().decode("ascii"))
         return [path.read_text().strip()]
     except OSError as exc:
         raise ImproperlyConfigured(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -115,9 +116,9 @@ def _status(document: dict) -> tuple[Check, str]:
     prefix = documents.status_list_url("")
     list_id = url[len(prefix) :] if isinstance(url, str) and url.startswith(prefix) else ""
     try:
-        index = int(index)
-        status_list = StatusList.objects.filter(public_id=list_id).first()
-    except (TypeError, ValueError, Exception):
+        index = int(index) if isinstance(index, str) and index.isdigit() else -1
+        status_list = StatusList.objects.filter(public_id=uuid.UUID(list_id)).first()
+    except ValueError:  # not a UUID: not one of our lists
         status_list = None
     if status_list is None or not 0 <= index < status_list.size:
         return Check("status", False, "The status list is not one this service publishes."), ""

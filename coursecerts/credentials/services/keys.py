@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
 
 from coursecerts.common.errors import ApplicationError
+from coursecerts.courses.models import Organization
 from coursecerts.credentials import kek
 from coursecerts.credentials.dids import did_for
 from coursecerts.credentials.models import IssuerKey
 from coursecerts.credentials.multiformats import multikey_public
-
-if TYPE_CHECKING:
-    from coursecerts.courses.models import Organization
 
 _decrypted: dict[int, Ed25519PrivateKey] = {}
 
@@ -75,15 +71,23 @@ def issuer_key_rewrap_all() -> int:
 
 def issuer_key_signing(*, organization: Organization) -> tuple[IssuerKey, Ed25519PrivateKey]:
     """The key that signs for the organisation now (made on first need), with its private key."""
-    key = (
+    key = _signing_key(organization)
+    if key is None:
+        with transaction.atomic():
+            # the organisation's row is the lock: of two chunks making its first key at once, one makes it
+            # and the other, once the first commits, finds it
+            Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+            key = _signing_key(organization) or issuer_key_create(organization=organization)
+    return key, private_key(key)
+
+
+def _signing_key(organization: Organization) -> IssuerKey | None:
+    return (
         IssuerKey.objects.filter(organization=organization, retired__isnull=True)
         .select_related("organization")
         .order_by("-created", "-pk")
         .first()
     )
-    if key is None:
-        key = issuer_key_create(organization=organization)
-    return key, private_key(key)
 
 
 def private_key(key: IssuerKey) -> Ed25519PrivateKey:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coursecerts.common.errors import ApplicationError
@@ -115,7 +116,7 @@ def _status_list_sign(status_list: StatusList, now) -> dict:
             document, private_key=private, verification_method=verification_method_id(key), created=created
         )
     ]
-    with transaction.atomic():
+    with contextlib.suppress(IntegrityError), transaction.atomic():  # two first readers at once: one row wins
         StatusListSnapshot.objects.update_or_create(
             status_list=status_list,
             defaults={
