@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -21,8 +22,8 @@ from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import PASSED_STATUSES, CertificateStatuses, GeneratedCertificate
 from coursecerts.common import signals
 from coursecerts.courses.models import CourseRun
-from coursecerts.events.models import EventTypes, OutgoingEvent
-from coursecerts.events.outgoing import outgoing_events_insert
+from coursecerts.events.models import EventTypes
+from coursecerts.events.outgoing import EventRow, outgoing_events_insert
 
 tracking_log = logging.getLogger("coursecerts.tracking")
 
@@ -186,14 +187,14 @@ def certificate_events_record(
     if not typed:
         return 0
     learners = _learners({certificate.user_id for certificate, _, _ in typed})
-    runs = _runs({certificate.course_id for certificate, _, _ in typed}, course_run)
+    courses = _courses(typed, course_run)
     events = [
         certificate_event(
             certificate,
             kind=kind,
             previous_status=_previous_status(before, certificate),
             learner=learners[certificate.user_id],
-            course_run=runs[certificate.course_id],
+            course=courses[id(certificate)] if course_run is None else courses[None],
             now=now,
         )
         for certificate, before, kind in typed
@@ -213,18 +214,32 @@ def _learners(user_ids) -> dict[int, tuple]:
     return {row[0]: row for row in rows.values_list("pk", "is_active", "username", "email", "profile__name")}
 
 
-def _runs(course_ids, course_run: CourseRun | None) -> dict:
-    if course_run is not None and course_ids == {course_run.pk}:
-        return {course_run.pk: course_run}
-    return CourseRun.objects.in_bulk(course_ids)
+def _courses(typed, course_run: CourseRun | None) -> dict:
+    """The CourseData part of each certificate's event, by id(certificate), or under None for all when the
+    caller names the one run (course-wide generation: course keys compare slowly, so none is compared)."""
+    if course_run is not None:
+        return {None: _course_data(course_run)}
+    runs = {str(run.pk): run for run in CourseRun.objects.filter(pk__in={c.course_id for c, _, _ in typed})}
+    data = {key: _course_data(run) for key, run in runs.items()}
+    return {id(certificate): data[str(certificate.course_id)] for certificate, _, _ in typed}
 
 
-def certificate_event(certificate, *, kind: str, previous_status: str, learner: tuple, course_run, now):
-    """The unsaved OutgoingEvent of a certificate as it is now: `data` is openedx-events' CertificateData as
+def _course_data(course_run: CourseRun) -> dict:
+    return {
+        "course_key": str(course_run.pk),
+        "display_name": course_run.display_name,
+        "start": course_run.start.isoformat() if course_run.start else None,
+        "end": course_run.end.isoformat() if course_run.end else None,
+    }
+
+
+def certificate_event(certificate, *, kind: str, previous_status: str, learner: tuple, course: dict, now):
+    """The unsaved outgoing event of a certificate as it is now (an EventRow, which outgoing_events_insert
+    writes as it writes an OutgoingEvent): `data` is openedx-events' CertificateData as
     AvroSignalSerializer(signal).to_dict() gives it (tests/events/test_certificate_events.py checks the two
     agree), built as plain dicts because a course-wide run writes tens of thousands per chunk."""
     user_id, is_active, username, email, full_name = learner
-    course_key = str(certificate.course_id)
+    course_key = course["course_key"]
     data = {
         "certificate": {
             "user": {
@@ -232,12 +247,7 @@ def certificate_event(certificate, *, kind: str, previous_status: str, learner: 
                 "is_active": is_active,
                 "pii": {"username": username, "email": email, "name": full_name or ""},
             },
-            "course": {
-                "course_key": course_key,
-                "display_name": course_run.display_name,
-                "start": course_run.start.isoformat() if course_run.start else None,
-                "end": course_run.end.isoformat() if course_run.end else None,
-            },
+            "course": course,
             "mode": certificate.mode,
             "grade": certificate.grade,
             "download_url": certificate.download_url,
@@ -257,7 +267,8 @@ def certificate_event(certificate, *, kind: str, previous_status: str, learner: 
         "verify_uuid": certificate.verify_uuid,
         "certificate_url": certificate_url(certificate),
     }
-    return OutgoingEvent(
+    return EventRow(
+        event_id=uuid.uuid4(),
         event_type=kind,
         time=now,
         course_key=course_key,

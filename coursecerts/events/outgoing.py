@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import datetime
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -14,10 +17,26 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-def outgoing_events_insert(events: list[OutgoingEvent]) -> int:
-    """Insert these unsaved events in the caller's transaction, in list order (their ids follow it): COPY on
-    PostgreSQL, one executemany elsewhere, as course-wide generation writes its history rows (the ORM's
-    bulk_create prepares every field of every row, which a 10,000-learner chunk feels). Returns how many."""
+class EventRow(NamedTuple):
+    """An outgoing event to insert, without the cost of a model instance (course-wide runs write tens of
+    thousands); the same fields as OutgoingEvent, which outgoing_events_insert takes too."""
+
+    event_id: uuid.UUID
+    event_type: str
+    time: datetime
+    course_key: str
+    user_id: int | None
+    data: dict
+    webhook_data: dict
+    created: datetime
+    minorversion: int = 0
+
+
+def outgoing_events_insert(events: list[OutgoingEvent] | list[EventRow]) -> int:
+    """Insert these unsaved events (or EventRows) in the caller's transaction, in list order (their ids follow
+    it): COPY on PostgreSQL, one executemany elsewhere, as course-wide generation writes its history rows (the
+    ORM's bulk_create prepares every field of every row, which a 10,000-learner chunk feels). Returns how
+    many."""
     if not events:
         return 0
     table = connection.ops.quote_name(OutgoingEvent._meta.db_table)
