@@ -120,7 +120,7 @@ class CompiledShape:
             if not IRI_SAFE.match(values[n]):
                 raise NotCompilable(f"value {n} is not an IRI the compiled shape can take")
         if any(signing.CONTROL.search(value) for value in values):
-            return None  # escaped differently by canonicalizers: never signed, left to the full path
+            raise signing.UnsignableDocument("a string contains a control character")
         filled = []
         for terms in self.lines:
             filled.append(
@@ -165,6 +165,7 @@ def compile_shape(document: dict) -> CompiledShape:
     """Compile the shape of `document` (see the module's docstring). Raises NotCompilable when a sentinel is
     not a whole IRI or literal, or when the compiled result differs from the full path for `document`."""
     _, slots = _shape(document)
+    signing.check_strings(document)  # the shape's constant strings, once; its values at every fill
     template = copy.deepcopy(document)
     for n, (path, _) in enumerate(slots):
         _set(template, path, f"{SENTINEL}{n}")
@@ -217,7 +218,8 @@ def _canonize(shape: CompiledShape, values: list[str]) -> str:
 
 def canonize(document: dict) -> str:
     """RDFC-1.0 canonical N-Quads of `document`: through its compiled shape when it has one (compiled on first
-    sight), else pyld's full path. The same bytes either way; strict either way (undefined terms refused)."""
+    sight), else pyld's full path. The same bytes either way; strict either way: undefined terms and strings
+    with control characters raise signing.UnsignableDocument."""
     key, slots = _shape(document)
     shape = _shapes.get(key)
     if shape is None:
@@ -233,4 +235,5 @@ def canonize(document: dict) -> str:
             return _canonize(shape, [value for _, value in slots])
         except NotCompilable:
             pass
+    signing.check_strings(document)
     return signing.canonize(document)

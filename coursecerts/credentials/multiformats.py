@@ -14,13 +14,20 @@ class MultibaseError(ValueError):
     pass
 
 
+_CHUNK = 58**10  # ten base58 digits per big-integer division: the slow part is dividing a 512-bit number
+
+
 def b58encode(data: bytes) -> str:
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     digits = []
     while number:
-        number, rest = divmod(number, 58)
-        digits.append(_ALPHABET[rest])
+        number, chunk = divmod(number, _CHUNK)
+        for _ in range(10):
+            chunk, rest = divmod(chunk, 58)
+            digits.append(_ALPHABET[rest])
+    while digits and digits[-1] == "1":  # the leading zeros of the last chunk are padding
+        digits.pop()
     return "1" * zeros + "".join(reversed(digits))
 
 

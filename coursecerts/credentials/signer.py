@@ -38,6 +38,7 @@ def sign_many(
             created=created,
             canonical_config=configs[contexts],
             canonical_document=compiled.canonize(signing.unsecured(document)),
+            checked=True,  # compiled.canonize refused control characters
         )
         signed.append({**document, "proof": [proof]})
     return signed

@@ -135,10 +135,12 @@ def proof_create(
     canonical_document: str | None = None,
     canonical_config: str | None = None,
     loader=document_loader,
+    checked: bool = False,
 ) -> dict:
     """A DataIntegrityProof (eddsa-rdfc-2022, proofPurpose assertionMethod) over `document` (without its
     proof). `canonical_*` may be given by a caller that computed them faster (credentials.compiled)."""
-    check_strings(document)
+    if not checked:  # credentials.compiled checks the strings it canonicalizes (`checked`)
+        check_strings(document)
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
