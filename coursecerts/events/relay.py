@@ -103,7 +103,8 @@ def hand_over(sink) -> int | None:
         now, batch = timezone.now(), settings.EVENT_RELAY_BATCH_SIZE
         gaps = _live_gaps(cursor.gaps.get("ranges", []), now)
         late = _appeared_in(gaps, limit=batch)
-        fresh = list(OutgoingEvent.objects.filter(id__gt=cursor.position).order_by("id")[: batch - len(late)])
+        rows = OutgoingEvent.objects.defer(*getattr(sink, "deferred_fields", ()))
+        fresh = list(rows.filter(id__gt=cursor.position).order_by("id")[: batch - len(late)])
         events = late + fresh
         if events:
             sink.enqueue(events)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 class Sink(Protocol):
     name: str  # the SinkCursor name: "event_bus", "webhooks"
+    # Optional: OutgoingEvent fields the sink never reads, left unloaded by the relay (the bus: webhook_data).
+    # deferred_fields: tuple[str, ...]
 
     def enabled(self) -> bool:
         """Whether events are owed to this sink now (the bus: EVENT_BUS_PRODUCER set; webhooks: an active
