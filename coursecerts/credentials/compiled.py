@@ -17,7 +17,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pyld import jsonld
 from pyld.canon import URDNA2015
@@ -92,16 +93,15 @@ def _term(component: dict, value: str) -> str:
 class CompiledShape:
     quads: list  # pyld dataset quads, components either fixed dicts or ("slot", n, kind)
     iri_slots: frozenset
-    lines: list = (
-        None  # per quad: (subject, predicate, object), each a str, ("b", blank id) or ("s", n, comp)
-    )
-    blank_quads: dict = None  # blank node id -> indexes of the quads it is in
+    # per quad: (subject, predicate, object), each a str, ("b", blank id) or ("s", n, component)
+    lines: list[list[Any]] = field(default_factory=list)
+    blank_quads: dict[str, list[int]] = field(default_factory=dict)  # blank node id -> quads it is in
 
     def prepare(self) -> None:
         """The N-Quads of each statement, ready to fill: fixed terms serialized once."""
         self.lines, self.blank_quads = [], {}
         for i, quad in enumerate(self.quads):
-            terms = []
+            terms: list[Any] = []
             for position in ("subject", "predicate", "object"):
                 component = quad[position]
                 if isinstance(component, tuple):
@@ -138,7 +138,7 @@ class CompiledShape:
             hashes[blank] = hashlib.sha256("".join(nquads).encode("utf-8")).hexdigest()
         if len(set(hashes.values())) != len(hashes):
             return None
-        labels = {blank: f"_:c14n{n}" for n, blank in enumerate(sorted(hashes, key=hashes.get))}
+        labels = {blank: f"_:c14n{n}" for n, blank in enumerate(sorted(hashes, key=lambda b: hashes[b]))}
         out = sorted(line(terms, labels.__getitem__) for terms in filled)
         if len(set(out)) != len(out):
             return None
@@ -196,7 +196,7 @@ def compile_shape(document: dict) -> CompiledShape:
     return shape
 
 
-_shapes: dict = {}
+_shapes: dict[Any, CompiledShape | bool] = {}
 
 
 def _quad_key(quad: dict) -> tuple:
@@ -230,7 +230,7 @@ def canonize(document: dict) -> str:
         if len(_shapes) >= _MAX_SHAPES:
             _shapes.clear()
         _shapes[key] = shape
-    if shape:
+    if isinstance(shape, CompiledShape):
         try:
             return _canonize(shape, [value for _, value in slots])
         except NotCompilable:
