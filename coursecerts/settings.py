@@ -486,6 +486,9 @@ LOGGING = {
         # runserver's request lines, as Django logs them by default (configuring "django" above resets its children)
         "django.server": {"level": "INFO", "handlers": ["django.server"], "propagate": False},
         "coursecerts.tracking": {"level": "INFO", "handlers": ["tracking"], "propagate": False},
+        # A worker's "Task ... succeeded" lines, at LOG_LEVEL (with LOG_FORMAT=json they carry the id of the request
+        # that queued the task: coursecerts/ops/request_id.py).
+        "celery.app.trace": {"level": LOG_LEVEL},
     },
 }
 LOGGING["formatters"]["event"] = {"format": "%(message)s"}

@@ -8,7 +8,8 @@ class OpsConfig(AppConfig):
     label = "ops"
 
     def ready(self):
-        from coursecerts.ops import metrics, request_id
+        from coursecerts.ops import log_format, metrics, request_id
 
         metrics.connect_receivers()
         request_id.connect_celery_signals()
+        log_format.keep_django_logging_in_celery()
