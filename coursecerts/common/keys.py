@@ -16,7 +16,7 @@ class InvalidCourseKey(ApplicationError):
 
 def parse_course_key(value) -> CourseKey:
     """A course run's key from a string (or a CourseKey). A malformed key, a key longer than the columns hold,
-    or a key of something that is not a course run (a `library-v1:` content library) raises InvalidCourseKey
+    a CCX key, or a key of something that is not a course run (a `library-v1:` content library) raises InvalidCourseKey
     naming it, before any query."""
     if isinstance(value, CourseKey):
         return _course_run_key(value, value)
@@ -33,6 +33,10 @@ def parse_course_key(value) -> CourseKey:
 
 
 def _course_run_key(key: CourseKey, value) -> CourseKey:
+    if getattr(key, "ccx", None):  # a CCXLocator: edx-ccx-keys comes with openedx-events (ADR 0001)
+        raise InvalidCourseKey(
+            f"{str(value)!r} is not a valid course key here: custom courses (CCX) issue no certificates"
+        )
     if not isinstance(key, CourseLocator):
         raise InvalidCourseKey(
             f"{str(value)!r} is not a course run's key (expected e.g. course-v1:Org+Course+Run)"
