@@ -20,6 +20,16 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _every_migration_applied_after():
+    """Going back to courses 0002 unapplies the migrations of other apps that depend on courses 0003 (credentials,
+    openedx...): put every app back at its newest migration for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_it_keeps_the_latest_role_of_each_person_in_each_run():
     apps = migrate(BEFORE)
     User = apps.get_model("auth", "User")

@@ -72,10 +72,16 @@ def _count(text: str, view: str) -> float:
 
 def test_metrics_add_up_every_worker_and_ready_answers(server):
     base, tmp_path = server
-    for _ in range(40):  # new connections: gunicorn's two workers share them
-        urllib.request.urlopen(base + "/health/live", timeout=5).read()
+    from concurrent.futures import ThreadPoolExecutor
+
+    def probe(_):
+        return urllib.request.urlopen(base + "/health/live", timeout=10).read()
+
+    # Eight clients at once, so that both of gunicorn's sync workers take requests (one at a time each).
+    with ThreadPoolExecutor(8) as clients:
+        list(clients.map(probe, range(200)))
     metrics = urllib.request.urlopen(base + "/metrics", timeout=5).read().decode()
-    assert _count(metrics, "health_live") >= 41  # the 40 and the start-up probe, across both workers
+    assert _count(metrics, "health_live") >= 201  # the 200 and the start-up probe, across both workers
     assert len(list((tmp_path / "var" / "prometheus").glob("counter_*.db"))) >= 2
     ready = json.loads(urllib.request.urlopen(base + "/health/ready", timeout=10).read())
     assert ready["status"] == "ok" and "broker" not in ready["checks"]
