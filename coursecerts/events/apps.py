@@ -7,7 +7,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Outbox"
 
     def ready(self):
-        from coursecerts.events import sinks
+        from coursecerts.events import (
+            handlers,  # noqa: F401  (a retirement blanks the learner's outgoing events, in its transaction)
+            sinks,
+        )
         from coursecerts.events.bus import EventBusSink
 
         sinks.register(EventBusSink())

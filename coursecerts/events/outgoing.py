@@ -68,3 +68,27 @@ def _json(value) -> str:
 
 def _prep_time(value):
     return OutgoingEvent._meta.get_field("time").get_db_prep_value(value, connection)
+
+
+def outgoing_events_forget_learners(*, user_ids: set[int]) -> int:
+    """Blank the name and email that retired learners' outgoing events carry (the openedx-events CertificateData's
+    `name` and `user.pii`, the webhook data's `name`), sent or still owed. The events stay, so that no sink misses
+    one; what is sent afterwards carries no personal data beyond the user id and username, which retirement keeps
+    too. Returns how many events changed."""
+    changed = []
+    for event in OutgoingEvent.objects.filter(user_id__in=user_ids).only("id", "data", "webhook_data"):
+        certificate = event.data.get("certificate", {})
+        pii = certificate.get("user", {}).get("pii", {})
+        before = (certificate.get("name"), pii.get("name"), pii.get("email"), event.webhook_data.get("name"))
+        if not any(before):
+            continue
+        if "name" in certificate:
+            certificate["name"] = ""
+        for key in ("name", "email"):
+            if key in pii:
+                pii[key] = ""
+        if "name" in event.webhook_data:
+            event.webhook_data["name"] = ""
+        changed.append(event)
+    OutgoingEvent.objects.bulk_update(changed, ["data", "webhook_data"], batch_size=500)
+    return len(changed)

@@ -13,6 +13,7 @@ from coursecerts.certificates.models import CertificateHistory, GeneratedCertifi
 from coursecerts.certificates.services.legacy_files import legacy_certificate_paths
 from coursecerts.certificates.services.retirement import learner_retire, learner_retirement_pending
 from coursecerts.credentials.models import OpenBadgeCredential
+from coursecerts.events.models import OutgoingEvent
 from coursecerts.learners.models import LearnerProfile, RetirementRecord
 from tests.retirement.conftest import LEGACY_PREFIX, traces
 
@@ -39,12 +40,15 @@ def alice_rows(alice) -> set[tuple[str, object]]:
     credential_ids = OpenBadgeCredential.objects.filter(certificate_id__in=certificate_ids).values_list(
         "pk", flat=True
     )
+    event_ids = OutgoingEvent.objects.filter(user_id=alice.pk).values_list("pk", flat=True)
     return {
         (get_user_model()._meta.db_table, alice.pk),
         (LearnerProfile._meta.db_table, LearnerProfile.objects.get(user=alice).pk),
         *((GeneratedCertificate._meta.db_table, pk) for pk in certificate_ids),
         *((CertificateHistory._meta.db_table, pk) for pk in history_ids),
         *((OpenBadgeCredential._meta.db_table, pk) for pk in credential_ids),  # revoked and blanked
+        # their outgoing events keep the user id, with name and email blanked
+        *((OutgoingEvent._meta.db_table, pk) for pk in event_ids),
     }
 
 
