@@ -20,6 +20,24 @@ def captured_on_commit(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
 
 
+@pytest.fixture
+def failing_reads(monkeypatch):
+    """Fault injection: the next `times` reads of learners' facts (a chunk, an outbox entry) fail as a lost
+    database connection would."""
+    from coursecerts.certificates import selectors
+
+    original, left = selectors.course_learner_facts, {"times": 0}
+
+    def read(**kwargs):
+        if left["times"]:
+            left["times"] -= 1
+            raise RuntimeError("database went away")
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "course_learner_facts", read)
+    return left
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `concurrency` need concurrent writers: they run on PostgreSQL and MariaDB (.ci/run does),
     and are skipped, with the reason shown, on SQLite."""

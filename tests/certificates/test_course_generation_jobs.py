@@ -242,23 +242,6 @@ def test_unknown_usernames_start_nothing(course):
     assert not CertificateGenerationHistory.objects.exists()
 
 
-@pytest.fixture
-def failing_reads(monkeypatch):
-    """Fault injection: the next `times` chunk reads fail as a lost database connection would."""
-    from coursecerts.certificates import selectors
-
-    original, left = selectors.course_learner_facts, {"times": 0}
-
-    def read(**kwargs):
-        if left["times"]:
-            left["times"] -= 1
-            raise RuntimeError("database went away")
-        return original(**kwargs)
-
-    monkeypatch.setattr(selectors, "course_learner_facts", read)
-    return left
-
-
 def test_a_chunk_task_retries_a_passing_failure_and_the_run_succeeds(course, learners, failing_reads):
     from coursecerts.certificates.tasks import generate_certificates_chunk
 

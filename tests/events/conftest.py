@@ -21,20 +21,3 @@ def import_file():
         return roster_import(course_run=course, rows=roster_parse(text, file_format="csv"))
 
     return _import
-
-
-@pytest.fixture
-def failing_reads(monkeypatch):
-    """Fault injection: the next `times` reads of learners' facts fail as a lost database connection would."""
-    from coursecerts.certificates import selectors
-
-    original, left = selectors.course_learner_facts, {"times": 0}
-
-    def read(**kwargs):
-        if left["times"]:
-            left["times"] -= 1
-            raise RuntimeError("database went away")
-        return original(**kwargs)
-
-    monkeypatch.setattr(selectors, "course_learner_facts", read)
-    return left
