@@ -61,6 +61,11 @@ def test_it_refuses_other_media_types(anonymous):
     assert response.status_code == 415
 
 
+def test_an_empty_post_says_the_credential_is_missing(anonymous):
+    response = anonymous.generic("POST", "/api/v1/credentials/verify")  # no body, no Content-Type
+    assert (response.status_code, response.json()["error_code"]) == (400, "credential_missing")
+
+
 @override_settings(API_THROTTLE_VERIFY="2/min")
 def test_it_is_rate_limited_like_certificate_verification(anonymous):
     answers = [post_raw(anonymous, b"not json").status_code for _ in range(3)]

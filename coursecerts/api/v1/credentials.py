@@ -48,6 +48,8 @@ def _raw_credential(request) -> bytes:
         if upload is not None:
             return upload.read(MAX_CREDENTIAL_BYTES + 1)
         return str(request.data.get("credential", "")).encode()
+    if request.META.get("CONTENT_LENGTH") in (None, "", "0"):
+        return b""  # nothing sent: credential_missing (a 400), whatever the media type
     if media_type not in CREDENTIAL_MEDIA_TYPES:
         raise ApiError(
             415,
