@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 from django.db.models import Count
 
@@ -49,6 +50,8 @@ def environment(queue: str) -> dict:
         "CERTIFICATE_GENERATION_LEASE_SECONDS": str(LEASE),  # heartbeats every 1.25 s
         "CELERY_BROKER_VISIBILITY_TIMEOUT": "3600",  # Redis's own default: a run must not wait for it
         "LOG_LEVEL": "WARNING",
+        # one key-encryption key for the command and the worker: a server database needs one (credentials.E001)
+        "CREDENTIALS_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     }
 
 
