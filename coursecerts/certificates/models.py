@@ -118,6 +118,20 @@ class GeneratedCertificate(models.Model):
         related_name="+",
         help_text="The template version this certificate was issued with; empty for the built-in design.",
     )
+    # Expiry and renewal (ADR 0025): the expiry date is fixed at issue from the run's (else the organisation's)
+    # validity period, as the issue date is; a certificate of a later run of the same course links the one it
+    # renews.
+    expires_date = models.DateTimeField(
+        null=True, blank=True, help_text="When it expires, fixed at issue; empty: it never expires."
+    )
+    previous_certificate = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewals",
+        help_text="The certificate this one renews (an earlier run of the same course).",
+    )
 
     class Meta:
         ordering = ["course_id", "user_id"]
@@ -138,6 +152,8 @@ class GeneratedCertificate(models.Model):
             # (selectors.course_learner_facts): course = X AND user_id BETWEEN a AND b. Without it SQLite reads every
             # row of the run for each chunk (the course_id index), and a run's cost grows with the square of its size.
             models.Index(fields=["course", "user"], name="cert_course_user_idx"),
+            # The daily expiry-notice task: certificates expiring within the next weeks (services.expiry).
+            models.Index(fields=["expires_date"], name="cert_expires_idx"),
         ]
 
     def __str__(self):
@@ -559,3 +575,97 @@ class CertificateGenerationChunk(models.Model):
 
     def __str__(self):
         return f"{self.job_id}#{self.index} {self.state}"
+
+
+class NameCorrectionStatuses(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class NameCorrectionRequest(TimeStampedModel):
+    """A learner's request to print another name on an issued certificate (ADR 0024). At most one is pending per
+    certificate; the course team (the run's instructors) or global staff approve or refuse it with a note, and
+    approval reissues the certificate with the requested name (services.name_correction).
+
+    pending --approve--> approved        pending --refuse--> refused
+    """
+
+    certificate = models.ForeignKey(
+        GeneratedCertificate, on_delete=models.CASCADE, related_name="name_corrections"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="learner"
+    )
+    current_name = models.CharField(
+        max_length=255, blank=True, help_text="The name printed when it was asked."
+    )
+    requested_name = models.CharField(max_length=255)
+    reason = models.TextField(blank=True, default="")
+    channel = models.CharField(max_length=16, help_text="How it was asked: api or link.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent it: the learner, or the platform acting for them.",
+    )
+    status = models.CharField(
+        max_length=16, choices=NameCorrectionStatuses.choices, default=NameCorrectionStatuses.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, default="", help_text="The decision's note, shown to the learner.")
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="namecorrection_status_valid", condition=Q(status__in=NameCorrectionStatuses.values)
+            ),
+            # one open request per certificate: a second one while it waits is refused (name_correction_request)
+            models.UniqueConstraint(
+                fields=["certificate"], condition=Q(status="pending"), name="namecorrection_one_pending"
+            ),
+            models.CheckConstraint(
+                name="namecorrection_decided_when_closed",
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+            ),
+        ]
+        indexes = [
+            # the course team's queue: a run's pending requests (api/v1/name_corrections.py, the admin filter)
+            models.Index(fields=["status", "created"], name="namecorrection_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id}: {self.requested_name!r} ({self.status})"
+
+    def clean(self):
+        clean_plain_text_fields(self, "requested_name")
+
+
+class CertificateExpiryNotice(models.Model):
+    """A learner owed (or sent) the notice that their certificate expires soon: one per certificate and expiry
+    date, so the periodic task (services.expiry.expiry_notices_record) records and hands over each notice once."""
+
+    certificate = models.ForeignKey(
+        GeneratedCertificate, on_delete=models.CASCADE, related_name="expiry_notices"
+    )
+    expires_date = models.DateTimeField()
+    created = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email was handed to the notifications app; empty: owed."
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "expires_date"], name="expirynotice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id} expires {self.expires_date:%Y-%m-%d}"

@@ -17,6 +17,11 @@ class Organization(TimeStampedModel):
     description = models.TextField(blank=True, default="")
     logo = models.ImageField(upload_to="organization_logos", blank=True)
     active = models.BooleanField(default=True)
+    certificate_validity_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long its certificates stay valid, in days, unless a run says otherwise; empty: forever.",
+    )
 
     def __str__(self):
         return f"{self.name} ({self.short_name})"
@@ -55,6 +60,11 @@ class CourseRun(TimeStampedModel):
     )
     language = models.CharField(
         max_length=16, blank=True, default="", help_text="Content language, e.g. 'en'."
+    )
+    certificate_validity_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long its certificates stay valid, in days; 0: forever; empty: the organisation's period.",
     )
 
     class Meta:
