@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "coursecerts.api",
     "coursecerts.openedx",
     "coursecerts.ops",
+    "coursecerts.console",  # the course-team console at /console/ (README "The course-team console")
     "axes",
 ]
 
