@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coursecerts.console.views import learners, reports, runs
+from coursecerts.console.views import generation, learners, reports, runs
 
 app_name = "console"
 
@@ -12,5 +12,9 @@ urlpatterns = [
     path("", runs.run_list, name="runs"),
     path(RUN, runs.run_detail, name="run"),
     path(f"{RUN}learners", learners.learner_lookup, name="learners"),
+    path(f"{RUN}generate", generation.generate, name="generate"),
+    path(f"{RUN}generate/dry-run.csv", generation.dry_run_csv, name="dry_run_csv"),
+    path(f"{RUN}jobs/<uuid:job_id>/", generation.job_detail, name="job"),
+    path(f"{RUN}jobs/<uuid:job_id>/progress", generation.job_progress, name="job_progress"),
     path(f"{RUN}generation-history.csv", reports.generation_history_csv, name="generation_history_csv"),
 ]

@@ -1,0 +1,50 @@
+"""The console's forms: they turn what a person typed into a service's arguments. The rules themselves (which
+scopes and statuses a run may be asked for, who may be allowlisted...) stay in the services, whose refusals the
+views show as messages."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coursecerts.certificates.generation_selectors import REGENERATION_STATUSES
+from coursecerts.certificates.models import GenerationScopes
+
+GENERATE_SCOPES = [(s.value, s.label) for s in GenerationScopes if s != GenerationScopes.STATUSES]
+
+
+class GenerateForm(forms.Form):
+    """Open edX's "generate certificates" and "generate exceptions", or named learners."""
+
+    scope = forms.ChoiceField(
+        label=_("Who"), choices=GENERATE_SCOPES, initial=GenerationScopes.ALL, widget=forms.RadioSelect
+    )
+    usernames = forms.CharField(
+        label=_("Usernames (with “Named learners”), separated by spaces, commas or new lines"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        names = [name for name in re.split(r"[\s,]+", data.get("usernames", "")) if name]
+        data["usernames"] = names if data.get("scope") == GenerationScopes.LEARNERS else None
+        return data
+
+    def service_arguments(self) -> dict:
+        return {"scope": self.cleaned_data["scope"], "usernames": self.cleaned_data["usernames"]}
+
+
+class RegenerateForm(forms.Form):
+    """Open edX's "regenerate certificates": learners whose certificate has one of the statuses."""
+
+    statuses = forms.MultipleChoiceField(
+        label=_("Certificates with these statuses"),
+        choices=[(s, s) for s in REGENERATION_STATUSES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def service_arguments(self) -> dict:
+        return {"scope": GenerationScopes.STATUSES, "statuses": self.cleaned_data["statuses"]}
