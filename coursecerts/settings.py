@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "coursecerts.openedx",
     "coursecerts.ops",
     "coursecerts.console",  # the course-team console at /console/ (README "The course-team console")
+    "coursecerts.accounts",  # signing in: accounts and single sign-on at /accounts/ (README)
+    "social_django",  # social-auth's identities, nonces and partial pipelines (single sign-on)
     "axes",
 ]
 
@@ -198,6 +200,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+
+# --- signing in to the console (coursecerts/accounts; README "Signing in to the console"; ADR 0022) -------------
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/console/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Single sign-on through social-auth. Both backends are always installed; one is offered when its KEY is set.
+AUTHENTICATION_BACKENDS += [
+    "auth_backends.backends.EdXOAuth2",  # "Sign in with Open edX": the LMS as OAuth2 provider (edx-auth-backends)
+    "social_core.backends.open_id_connect.OpenIdConnectAuth",  # any OpenID Connect provider
+]
+# The LMS's OAuth2 application for coursecerts, under the names Open edX's services give these settings.
+# URL_ROOT is how coursecerts reaches the LMS, PUBLIC_URL_ROOT how browsers do (when they differ).
+SOCIAL_AUTH_EDX_OAUTH2_KEY = env_str("SOCIAL_AUTH_EDX_OAUTH2_KEY", "")
+SOCIAL_AUTH_EDX_OAUTH2_SECRET = env_str("SOCIAL_AUTH_EDX_OAUTH2_SECRET", "")
+SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = env_str("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT", "").rstrip("/")
+SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = env_str("SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT", "").rstrip("/")
+SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = env_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL", "")
+# Any OpenID Connect provider (social-core's names): its issuer URL (where /.well-known/openid-configuration is),
+# the client id and secret, the claim that holds the coursecerts username, and the name on the button.
+SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = env_str("SOCIAL_AUTH_OIDC_OIDC_ENDPOINT", "").rstrip("/")
+SOCIAL_AUTH_OIDC_KEY = env_str("SOCIAL_AUTH_OIDC_KEY", "")
+SOCIAL_AUTH_OIDC_SECRET = env_str("SOCIAL_AUTH_OIDC_SECRET", "")
+SOCIAL_AUTH_OIDC_USERNAME_KEY = env_str("SOCIAL_AUTH_OIDC_USERNAME_KEY", "preferred_username")
+SOCIAL_AUTH_OIDC_PROVIDER_NAME = env_str("SOCIAL_AUTH_OIDC_PROVIDER_NAME", "")
+for _prefix, _needed in (
+    ("SOCIAL_AUTH_EDX_OAUTH2", ("SECRET", "URL_ROOT")),
+    ("SOCIAL_AUTH_OIDC", ("SECRET", "OIDC_ENDPOINT")),
+):
+    _missing = [f"{_prefix}_{n}" for n in _needed if globals()[f"{_prefix}_KEY"] and not globals()[f"{_prefix}_{n}"]]
+    if _missing:
+        raise ImproperlyConfigured(f"{_prefix}_KEY is set: set {' and '.join(_missing)} too")
+SOCIAL_AUTH_URL_NAMESPACE = "accounts"
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = _HTTPS
+SOCIAL_AUTH_USER_FIELDS = ["username", "email"]
+SOCIAL_AUTH_RAISE_EXCEPTIONS = False
+SOCIAL_AUTH_LOGIN_ERROR_URL = LOGIN_URL
+# social-auth's steps, with ours (accounts/pipeline.py) where it would pick or invent a username: the identity
+# signs in as the coursecerts user with its username claim (the LMS username), so its course roles apply.
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    "coursecerts.accounts.pipeline.match_user",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+)
 
 # --- i18n, time -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")

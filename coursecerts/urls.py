@@ -11,6 +11,7 @@ admin.site.site_title = "coursecerts"
 urlpatterns = [
     path("", landing, name="landing"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("coursecerts.accounts.urls")),  # sign-in: accounts and single sign-on
     path("console/", include("coursecerts.console.urls")),  # the course-team console
     path("", include("coursecerts.api.urls")),
     path("certificates/", include("coursecerts.certificates.web.urls")),
