@@ -669,3 +669,23 @@ class CertificateExpiryNotice(models.Model):
 
     def __str__(self):
         return f"{self.certificate_id} expires {self.expires_date:%Y-%m-%d}"
+
+
+class CertificateRenderData(models.Model):
+    """What a certificate's page needs that is costly to compute and fixed once drawn, stored with the certificate
+    (issue 20): the QR codes of its URLs (by URL, so a change of SITE_URL draws them again) and its page as last
+    rendered, with the digest of everything that page was rendered from (rendering.stored). A page is served
+    from here only while that digest is unchanged; anything else renders it again. Filled by the page's first
+    render and by the render_certificate_pages command; no row is the same as an empty one."""
+
+    certificate = models.OneToOneField(
+        GeneratedCertificate, on_delete=models.CASCADE, primary_key=True, related_name="render_data"
+    )
+    qr_codes = models.JSONField(default=dict, blank=True, help_text="SVG QR codes by the URL they encode.")
+    page_language = models.CharField(max_length=16, blank=True, default="")
+    page_digest = models.CharField(max_length=64, blank=True, default="")
+    page_html = models.TextField(blank=True, default="")
+    modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"render data of {self.certificate_id}"
