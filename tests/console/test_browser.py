@@ -1,0 +1,157 @@
+"""The console in a real browser (Debian's Chromium through Playwright, against Django's live server): the main
+flow with the keyboard only, the live progress bar across a reload, a learner lookup and the downloads, a course
+staff member who only reads, a person with no role, and on every page: no serious or critical axe-core
+violation, no sideways scrolling on a 390 px phone, and Arabic mirrored right to left. One browser for the
+module; every test fails if a page broke the Content-Security-Policy."""
+
+import pytest
+
+from coursecerts.certificates.models import CertificateGenerationJob, GeneratedCertificate, JobStates
+from tests.console.browser import PHONE, launch, scrolls_sideways, serious_violations, sign_in, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1200, "height": 850}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_as(browser, live_server, settings):
+    """open_as(user, viewport=..., locale=...) -> a signed-in page on the live server."""
+    settings.SITE_URL = live_server.url
+    contexts, refused = [], []
+
+    def open_page(user, *, viewport=DESKTOP, locale="en-US"):
+        context = browser.new_context(viewport=viewport, locale=locale, accept_downloads=True)
+        context.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+        sign_in(context, user, live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert refused == []
+
+
+def test_an_instructor_generates_with_the_keyboard_only(open_as, live_server, run, instructor, learners):
+    page = open_as(instructor)
+    page.goto(f"{live_server.url}/console/")
+    tab_to(page, f'a[href="/console/{run.id}/"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/console/{run.id}/")
+    tab_to(page, 'nav a[href$="/generate"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/generate")
+    tab_to(page, "#generate-dry-run")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#dry-run")
+    assert page.locator('#dry-run [data-outcome="downloadable"]').inner_text() == "1"
+    assert "Grade below the passing mark" in page.locator("#dry-run .reasons").inner_text()
+    tab_to(page, "#generate-start")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#question")
+    assert page.evaluate("document.activeElement.id") == "confirm"  # the confirmation takes the focus
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#job-progress[data-state="succeeded"]')
+    assert page.locator('#job-progress [data-outcome="downloadable"]').inner_text() == "1"
+    assert GeneratedCertificate.objects.get(user=learners["bob"]).status == "downloadable"
+
+
+def test_the_progress_bar_goes_on_live_across_a_reload(open_as, live_server, run, course_staff):
+    job = CertificateGenerationJob.objects.create(
+        course=run, scope="all", state=JobStates.RUNNING, total=10, done=3
+    )
+    page = open_as(course_staff)
+    page.goto(f"{live_server.url}/console/{run.id}/jobs/{job.pk}/")
+    assert page.locator("#job-progress progress").get_attribute("value") == "3"
+    CertificateGenerationJob.objects.filter(pk=job.pk).update(done=7)
+    page.reload()
+    assert page.locator("#job-progress progress").get_attribute("value") == "7"
+    CertificateGenerationJob.objects.filter(pk=job.pk).update(
+        state=JobStates.SUCCEEDED,
+        done=10,
+        result={"outcomes": {"downloadable": 10}, "reasons": {}, "changed": 10},
+    )
+    page.wait_for_selector('#job-progress[data-state="succeeded"]', timeout=5_000)  # polled, not reloaded
+    assert page.locator("#job-progress progress").get_attribute("value") == "10"
+
+
+def test_course_staff_look_a_learner_up_and_download_the_reports_but_cannot_act(
+    open_as, live_server, run, course_staff, learners
+):
+    page = open_as(course_staff)
+    page.goto(f"{live_server.url}/console/{run.id}/learners")
+    page.fill("#q", "ada")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#certificate-status")
+    certificate = learners["ada"].certificates.get()
+    assert (
+        page.locator("#link-page").get_attribute("href")
+        == f"{live_server.url}/certificates/{certificate.verify_uuid}"
+    )
+    assert page.locator("#link-pdf").get_attribute("href") == f"/certificates/{certificate.verify_uuid}/pdf"
+    page.goto(f"{live_server.url}/console/{run.id}/")
+    assert page.locator(".read-only").is_visible()
+    with page.expect_download() as download:
+        page.click("#report-csv")
+    report = open(download.value.path()).read()
+    assert report.splitlines()[0].startswith("username,email,mode")
+    assert "ada," in report and "cy," in report
+    page.goto(f"{live_server.url}/console/{run.id}/generate")
+    assert page.locator("#generate-form").count() == 0 and page.locator(".read-only").is_visible()
+
+
+def test_a_person_with_no_role_sees_nothing(open_as, live_server, run, nobody, learners):
+    page = open_as(nobody)
+    page.goto(f"{live_server.url}/console/")
+    assert "You have no role in any course run" in page.locator("main").inner_text()
+    assert page.locator("table").count() == 0
+    assert page.goto(f"{live_server.url}/console/{run.id}/").status == 404
+    assert page.goto(f"{live_server.url}/console/{run.id}/learners?q=ada").status == 404
+
+
+def _pages(run, job):
+    return [
+        "/console/",
+        f"/console/{run.id}/",
+        f"/console/{run.id}/generate",
+        f"/console/{run.id}/learners?q=ada",
+        f"/console/{run.id}/jobs/{job.pk}/",
+    ]
+
+
+def test_every_page_is_accessible_fits_a_phone_and_mirrors_in_arabic(
+    open_as, live_server, run, global_staff, learners
+):
+    job = CertificateGenerationJob.objects.create(
+        course=run, scope="all", state=JobStates.SUCCEEDED, total=2, done=2,
+        result={"outcomes": {"downloadable": 1, "no_certificate": 1}, "reasons": {"not_passing": 1}, "changed": 1},
+    )  # fmt: skip
+    desktop, phone, arabic = (
+        open_as(global_staff),
+        open_as(global_staff, viewport=PHONE),
+        open_as(global_staff, locale="ar"),
+    )
+    for path in _pages(run, job):
+        url = f"{live_server.url}{path}"
+        assert desktop.goto(url).status == 200, path
+        assert serious_violations(desktop) == [], path
+        phone.goto(url)
+        assert not scrolls_sideways(phone), path
+        arabic.goto(url)
+        assert arabic.locator("html").get_attribute("dir") == "rtl", path
+        assert arabic.locator("html").get_attribute("lang") == "ar", path
+        name = arabic.locator(".site-name").bounding_box()
+        assert name["x"] > DESKTOP["width"] / 2, path  # the header starts on the right
