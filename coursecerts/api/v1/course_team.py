@@ -4,8 +4,6 @@ coursecerts/api/v1/generation.py."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, time
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -29,6 +27,7 @@ from coursecerts.api.permissions import (
 from coursecerts.api.schema import errors
 from coursecerts.api.v1.common import StrictInputSerializer, put_response
 from coursecerts.api.v1.pagination import PAGE_PARAMETERS, paginate, paginated
+from coursecerts.certificates.allowlist_csv import allowlist_csv_rows
 from coursecerts.certificates.display import certificate_download_url
 from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import (
@@ -229,30 +228,11 @@ class AllowlistBulkCreateApi(APIView):
     def post(self, request, course_key):
         run = course_run_or_404(course_key)
         upload = request.FILES.get("students_list")
-        rows, general_errors = _csv_rows(upload)
+        rows, general_errors = allowlist_csv_rows(upload)
         result = {"row_errors": {kind: [] for kind in BULK_ROW_ERROR_KINDS}, "success": []}
         if rows:
             result = allowlist_bulk_add(course_run=run, rows=rows, actor=request.user)
         return Response({"general_errors": general_errors, **result})
-
-
-def _csv_rows(upload) -> tuple[list[list[str]], list[str]]:
-    """The rows of the uploaded CSV and the Open edX general errors."""
-    if upload is None:
-        return [], ["File is not attached."]
-    if not upload.name.endswith(".csv"):
-        return [], [
-            "Make sure that the file you upload is in CSV format with no extraneous characters or rows."
-        ]
-    try:
-        text = upload.read().decode("utf-8-sig")
-        if "\x00" in text:
-            raise UnicodeDecodeError("utf-8", b"\x00", 0, 1, "null character")
-        return list(csv.reader(io.StringIO(text))), []
-    except (UnicodeDecodeError, csv.Error):
-        return [], ["Could not read uploaded file."]
-    finally:
-        upload.close()
 
 
 # --- invalidations ------------------------------------------------------------------------------------------
