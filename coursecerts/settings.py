@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -119,6 +120,7 @@ INSTALLED_APPS = [
     "coursecerts.credentials",
     "coursecerts.events",
     "coursecerts.events.webhooks",
+    "coursecerts.notifications",  # email to learners, the learner's page (README "The learner's side")
     "coursecerts.api",
     "coursecerts.openedx",
     "coursecerts.ops",
@@ -429,6 +431,48 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 15, minimum=1)
 WEBHOOK_DELIVERY_THREADS = env_int("WEBHOOK_DELIVERY_THREADS", 16, minimum=1)
 # After a secret rotation, messages are signed with the old secret too for this long (unless the call says).
 WEBHOOK_SECRET_GRACE_SECONDS = env_int("WEBHOOK_SECRET_GRACE_SECONDS", 86400)
+
+
+# --- email to learners (coursecerts/notifications; README "The learner's side"; ADR 0023) ----------------------
+# EMAIL_URL (django-environ's email_url: smtp://user:password@host:587/?tls=True, smtp+ssl://host:465,
+# consolemail://, filemail:///path) or Django's EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS, EMAIL_USE_SSL. Neither: emails are written as files under var/emails (the embedded default: the
+# demo needs no mail server). EMAIL_BACKEND overrides the backend either way.
+def _email_settings() -> dict:
+    """The backend and server from EMAIL_URL, else from the EMAIL_* variables, else the file backend."""
+    url = env_str("EMAIL_URL", "")
+    if url:
+        try:
+            return environ.Env.email_url_config(url)
+        except Exception as exc:  # django-environ raises several types for malformed URLs
+            raise ImproperlyConfigured(f"EMAIL_URL is not a valid email URL: {exc}") from None
+    if env_str("EMAIL_HOST", ""):
+        return {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+    return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+
+
+_EMAIL = _email_settings()
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", _EMAIL["EMAIL_BACKEND"])
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = bool(_EMAIL.get("EMAIL_USE_TLS")) or env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = bool(_EMAIL.get("EMAIL_USE_SSL")) or env_bool("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = Path(
+    _EMAIL.get("EMAIL_FILE_PATH") or env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
+).resolve()
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # seconds an SMTP server may take to answer
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "coursecerts <no-reply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Learners are emailed when a certificate is issued (a course team can turn it off per run); false: never.
+LEARNER_EMAILS_ENABLED = env_bool("LEARNER_EMAILS_ENABLED", True)
+# Emails rendered and handed to the mail server on one connection, per batch.
+LEARNER_EMAIL_BATCH_SIZE = env_int("LEARNER_EMAIL_BATCH_SIZE", 200, minimum=1)
+# Seconds before each retry of an email the server did not take: "60,600" is 3 attempts; failed after the last.
+LEARNER_EMAIL_RETRY_SCHEDULE = _retry_schedule("LEARNER_EMAIL_RETRY_SCHEDULE", "60,600,3600,21600,86400")
+# How long the signed link to a learner's page of certificates (in their emails, or minted by the platform) works.
+LEARNER_PAGE_LINK_MAX_AGE_DAYS = env_int("LEARNER_PAGE_LINK_MAX_AGE_DAYS", 90, minimum=1)
 
 # --- certificate rules (Open edX names) -----------------------------------------------------------------
 # When grade, allowlist, ID-verification and enrollment triggers generate certificates (Open edX waffle switch

@@ -43,6 +43,7 @@ class RecordingSink:
 def sink():
     recording = RecordingSink()
     sinks.register(recording)
+    SinkCursor.objects.all().delete()  # only this sink's cursor (the installed email sink's would hold events)
     SinkCursor.objects.create(name=recording.name, position=newest_event_id())
     yield recording
     sinks.unregister(recording.name)
