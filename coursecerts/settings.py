@@ -514,6 +514,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"purge": True},
     },
 }
+# Name corrections, expiry and renewal (README "Name corrections, expiry and renewal"; ADRs 0024, 0025): how long
+# a signed name-correction link stays usable, how many weeks before expiry the learner is told, and how often
+# celery beat looks for certificates expiring within that window (each notice is recorded and handed over once).
+NAME_CORRECTION_LINK_MAX_AGE_DAYS = env_int("NAME_CORRECTION_LINK_MAX_AGE_DAYS", 30, minimum=1)
 if EVENT_RELAY_BEAT_SECONDS:
     CELERY_BEAT_SCHEDULE["relay-events"] = {
         "task": "coursecerts.events.tasks.relay_events",

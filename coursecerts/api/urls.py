@@ -13,6 +13,7 @@ from coursecerts.api.v1 import (
     data_in,
     generation,
     imports,
+    name_corrections,
     reports,
     retirement,
     verification,
@@ -99,6 +100,37 @@ v1_patterns = [
         "certificates/<segment:verify_uuid>/date-override",
         course_team.DateOverrideApi.as_view(),
         name="date-override",
+    ),
+    # name corrections (ADR 0024)
+    path(
+        "certificates/<segment:verify_uuid>/name-corrections",
+        name_corrections.CertificateNameCorrectionsApi.as_view(),
+        name="certificate-name-corrections",
+    ),
+    path(
+        "certificates/<segment:verify_uuid>/name-correction-link",
+        name_corrections.NameCorrectionLinkApi.as_view(),
+        name="name-correction-link",
+    ),
+    path(
+        f"{COURSE}/name-corrections",
+        name_corrections.CourseNameCorrectionListApi.as_view(),
+        name="course-name-corrections",
+    ),
+    path(
+        "name-corrections/<int:correction_id>",
+        name_corrections.NameCorrectionDetailApi.as_view(),
+        name="name-correction",
+    ),
+    path(
+        "name-corrections/<int:correction_id>/approve",
+        name_corrections.NameCorrectionApproveApi.as_view(),
+        name="name-correction-approve",
+    ),
+    path(
+        "name-corrections/<int:correction_id>/refuse",
+        name_corrections.NameCorrectionRefuseApi.as_view(),
+        name="name-correction-refuse",
     ),
     # webhooks
     path("webhooks", webhooks.WebhookListApi.as_view(), name="webhooks"),

@@ -51,3 +51,14 @@ def delete_certificate_pdfs(self, *, verify_uuids: list[str]) -> int:
     deleted = certificate_pdfs_delete(verify_uuids=verify_uuids)
     log.info("delete_certificate_pdfs: %d PDFs of %d certificates deleted", deleted, len(verify_uuids))
     return deleted
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), max_retries=3, default_retry_delay=30, acks_late=True)
+def replace_certificate_pdfs(self, *, certificate_id: int, verify_uuid: str) -> str:
+    """A certificate was reissued with what its PDF shows changed (a name correction): delete its stored PDFs,
+    every language, then render it again in the default language. Returns the new PDF's name, or ''."""
+    from coursecerts.certificates.services.pdf import certificate_pdfs_delete
+
+    deleted = certificate_pdfs_delete(verify_uuids=[verify_uuid])
+    log.info("replace_certificate_pdfs: %d stored PDFs of %s deleted", deleted, verify_uuid)
+    return render_certificate_pdf(certificate_id=certificate_id)

@@ -29,3 +29,11 @@ ALLOWLIST_ENTRY_ADDED = Signal()
 # credentials app issues and revokes Open Badges credentials, set-based). kwargs: certificates (the
 # GeneratedCertificate objects as written), reason ("changed", "reissued", "retired")
 CERTIFICATES_WRITTEN = Signal()
+# certificates: sent INSIDE the transaction of the decision on a name correction (ADR 0024), so the learner's
+# email is queued with it (the notifications app). kwargs: correction (NameCorrectionRequest: status approved or
+# refused, note, certificate as reissued)
+NAME_CORRECTION_DECIDED = Signal()
+# certificates: sent INSIDE the transaction that records expiry notices owed (ADR 0025). kwargs: notices (a list
+# of CertificateExpiryNotice, with .certificate). A receiver that takes them over (queues the emails) returns
+# True; the notices are then marked sent, else they stay owed and are offered again at the next run.
+CERTIFICATE_EXPIRY_NOTICES_OWED = Signal()

@@ -5,6 +5,7 @@ from coursecerts.certificates.admin import (  # noqa: F401
     course_runs,  # replaces the courses app's course-run admin with its subclass
     generated,
     jobs,
+    name_corrections,
     records,
     template_versions,  # after configuration, whose template admin it extends
 )

@@ -11,13 +11,20 @@ from django.utils import timezone
 from coursecerts.certificates import eligibility, selectors
 from coursecerts.certificates.display import printed_course_title
 from coursecerts.certificates.eligibility import Action, Decision, Policy
-from coursecerts.certificates.events import certificate_changed_on_commit
+from coursecerts.certificates.events import (
+    certificate_changed_on_commit,
+    certificate_events_record,
+    certificates_written,
+    send_certificate_changed,
+)
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
 from coursecerts.certificates.rendering.cascade import published_version_for_course
 from coursecerts.certificates.services.pdf import (
     certificate_pdf_render_on_commit,
     certificate_pdfs_delete_on_commit,
+    certificate_pdfs_replace_on_commit,
 )
+from coursecerts.common.errors import ApplicationError
 from coursecerts.common.upsert import upsert_retried, winner_locked
 from coursecerts.courses.models import CourseRun
 
@@ -180,6 +187,39 @@ def certificate_generate(
         status,
         source,
     )
+    return certificate
+
+
+class CertificateNotReissuable(ApplicationError):
+    pass
+
+
+@transaction.atomic
+def certificate_reissue_with_name(
+    *, certificate: GeneratedCertificate, name: str, source: str, actor: User | None, note: str = ""
+) -> GeneratedCertificate:
+    """Reissue a downloadable certificate with another printed name (an approved name correction, ADR 0024).
+    The verify_uuid, the issue and expiry dates and every other snapshot stay; the history records who, when
+    and why (`note`); the event is certificate.changed.v1; the Open Badges credential is reissued and the old
+    one revoked, in this transaction (reason "reissued"); the stored PDFs are replaced after commit."""
+    certificate = GeneratedCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != CertificateStatuses.DOWNLOADABLE:
+        raise CertificateNotReissuable(
+            f"Certificate {certificate.verify_uuid} is {certificate.status}: only a downloadable certificate "
+            "is reissued.",
+            extra={"code": "certificate_not_downloadable"},
+        )
+    before = tracked_fields(certificate)
+    certificate.name = name
+    certificate.full_clean(validate_unique=False, validate_constraints=False)
+    certificate.save()
+    _record(certificate, before, source=source, actor=actor, note=note)
+    certificate_events_record([(certificate, before)])
+    certificates_written([certificate], reason="reissued")
+    status = certificate.status
+    transaction.on_commit(lambda: send_certificate_changed(certificate, status, source, "batch"))
+    certificate_pdfs_replace_on_commit(certificate)
+    log.info("certificate %s reissued with another name (%s)", certificate.verify_uuid, source)
     return certificate
 
 

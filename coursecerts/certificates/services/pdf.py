@@ -189,6 +189,19 @@ def certificate_pdfs_delete_on_commit(changes: Iterable[tuple[GeneratedCertifica
         transaction.on_commit(lambda: delete_certificate_pdfs.delay(verify_uuids=verify_uuids), robust=True)
 
 
+def certificate_pdfs_replace_on_commit(certificate: GeneratedCertificate) -> None:
+    """After the caller's transaction commits, delete every stored PDF of a certificate reissued with what
+    its PDF shows changed (a name correction: the old name must not stay in storage in any language), then
+    render it again in the default language (pdf_tasks.replace_certificate_pdfs: one task, in that order)."""
+    from coursecerts.certificates.pdf_tasks import replace_certificate_pdfs
+
+    certificate_id, verify_uuid = certificate.pk, certificate.verify_uuid
+    transaction.on_commit(
+        lambda: replace_certificate_pdfs.delay(certificate_id=certificate_id, verify_uuid=verify_uuid),
+        robust=True,
+    )
+
+
 def open_stored_pdf(name: str) -> File:
     return pdf_storage().open(name, "rb")
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from coursecerts.certificates.events import certificates_written
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.services.legacy_files import legacy_storage, pdf_certificate_files_list
+from coursecerts.certificates.services.name_correction import name_corrections_blank_for_user
 from coursecerts.certificates.services.pdf import stored_pdfs
 from coursecerts.certificates.services.purge import certificate_purge_names, certificate_purge_pdf_references
 from coursecerts.learners.models import LearnerProfile, RetirementRecord
@@ -165,6 +166,7 @@ def _retire_rows(result: RetirementResult, user, *, actor, source: str, cleared:
     result.certificates, result.history_rows = names.certificates, names.history_rows
     result.learner_rows = _profile_rows(user).update(name="", verified_name="", retired_at=timezone.now())
     result.learner_rows += _user_rows(user).update(email="", first_name="", last_name="")
+    name_corrections_blank_for_user(user_id=user.pk)  # the names they asked for (ADR 0024)
     # Their Open Badges credentials are revoked and blanked (the status index stays taken), in this transaction.
     certificates_written(list(GeneratedCertificate.objects.filter(user=user)), reason="retired")
     changed = (

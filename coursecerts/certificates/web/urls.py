@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from coursecerts.certificates.web import credential_views, views
+from coursecerts.certificates.web import credential_views, name_correction, views
 
 app_name = "certificates"
 
@@ -18,6 +18,9 @@ urlpatterns = [
         r"^(?P<verify_uuid>[0-9a-f]{32})/credential\.json$",
         credential_views.certificate_credential,
         name="credential",
+    ),
+    re_path(
+        r"^name-correction/(?P<token>[^/]+)$", name_correction.name_correction_form, name="name_correction"
     ),
     re_path(r"^$", views.certificate_lookup, name="lookup"),
     # Last: a certificate URL as typed (upper case, dashes, a trailing slash) is redirected to its canonical
