@@ -48,3 +48,30 @@ class RegenerateForm(forms.Form):
 
     def service_arguments(self) -> dict:
         return {"scope": GenerationScopes.STATUSES, "statuses": self.cleaned_data["statuses"]}
+
+
+LEARNER = forms.CharField(label=_("Username or email"), max_length=254)
+NOTES = forms.CharField(
+    label=_("Notes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+)
+
+
+class LearnerForm(forms.Form):
+    learner = LEARNER
+
+
+class LearnerNotesForm(forms.Form):
+    learner = LEARNER
+    notes = NOTES
+
+
+class DateOverrideForm(forms.Form):
+    learner = LEARNER
+    date = forms.DateField(label=_("Date to print"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AllowlistCsvForm(forms.Form):
+    students_list = forms.FileField(
+        label=_("CSV file: one learner a row, username or email, then notes"), required=False
+    )

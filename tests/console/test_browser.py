@@ -122,12 +122,37 @@ def test_a_person_with_no_role_sees_nothing(open_as, live_server, run, nobody, l
     assert page.goto(f"{live_server.url}/console/{run.id}/learners?q=ada").status == 404
 
 
+def test_an_instructor_handles_exceptions_confirming_each_change(
+    open_as, live_server, run, instructor, learners, tmp_path
+):
+    page = open_as(instructor)
+    page.goto(f"{live_server.url}/console/{run.id}/exceptions")
+    page.fill("#id_invalidation_add-learner", "ada")
+    page.fill("#id_invalidation_add-notes", "plagiarism")
+    page.click("#invalidation-add button")
+    assert "Invalidate ada's certificate?" in page.locator("#question").inner_text()
+    page.click("#confirm")
+    page.wait_for_selector(".message.success")
+    assert page.locator(".message.success").inner_text() == "ada's certificate is invalidated."
+    assert "plagiarism" in page.locator("#invalidation-table").inner_text()
+    assert GeneratedCertificate.objects.get(user=learners["ada"]).status == "unavailable"
+    roster = tmp_path / "allowlist.csv"
+    roster.write_text("cy,retake\nghost,x\n")
+    page.set_input_files("#id_allowlist_csv-students_list", str(roster))
+    page.click("#allowlist-csv button")
+    page.wait_for_selector("#csv-result")
+    assert 'user "cy" in row# 1' in page.locator("#csv-result .csv-success").inner_text()
+    assert 'user "ghost" in row# 2' in page.locator("#csv-result").inner_text()
+    assert "cy" in page.locator("#allowlist-table").inner_text()
+
+
 def _pages(run, job):
     return [
         "/console/",
         f"/console/{run.id}/",
         f"/console/{run.id}/generate",
         f"/console/{run.id}/learners?q=ada",
+        f"/console/{run.id}/exceptions",
         f"/console/{run.id}/jobs/{job.pk}/",
     ]
 
