@@ -404,6 +404,19 @@ EVENT_OUTBOX_RETENTION_DAYS = env_int("EVENT_OUTBOX_RETENTION_DAYS", 7, minimum=
 # `relay_events` worker; 0: not scheduled.
 EVENT_RELAY_BEAT_SECONDS = env_int("EVENT_RELAY_BEAT_SECONDS", 0, minimum=0)
 
+# --- events in: the LMS's event bus (coursecerts/openedx, README "Events in (the LMS's event bus)", ADR 0021) -----
+# `coursecerts consume_events -t TOPIC -g GROUP` makes its consumer with EVENT_BUS_CONSUMER, as Open edX does:
+# coursecerts' own acknowledges a message once the inbox holds it, and applies events in batches.
+EVENT_BUS_CONSUMER = env_str("EVENT_BUS_CONSUMER", "coursecerts.openedx.consumer.InboxRedisConsumer")
+# Seconds a consumer waits for new messages in one read: below redis-py's 5-second socket timeout.
+EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT = env_int("EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT", 1, minimum=1)
+# Events recorded and applied together (one transaction per course of a batch), and the longest an event waits
+# for its batch to fill.
+EVENTS_INBOX_BATCH_SIZE = env_int("EVENTS_INBOX_BATCH_SIZE", 1000, minimum=1)
+EVENTS_INBOX_BATCH_MILLISECONDS = env_int("EVENTS_INBOX_BATCH_MILLISECONDS", 500, minimum=1)
+# Days applied, skipped and discarded events are kept (`coursecerts inbox_events prune`).
+EVENTS_INBOX_KEEP_DAYS = env_int("EVENTS_INBOX_KEEP_DAYS", 7, minimum=0)
+
 
 # --- webhooks (coursecerts/events/webhooks, README "Webhooks") ------------------------------------------------
 # Endpoints on loopback, private, link-local, multicast or reserved addresses are refused (at registration and at

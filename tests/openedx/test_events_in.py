@@ -1,0 +1,335 @@
+"""Events in (ADR 0021): Open edX events produced with openedx-events' data classes and edx-event-bus-redis's own
+producer onto a real Redis, consumed by `coursecerts consume_events` (openedx-events' command, with
+coursecerts' consumer), and certificates read back through the REST API."""
+
+import io
+import json
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import fastavro
+import pytest
+import redis
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from edx_event_bus_redis import create_producer
+from edx_event_bus_redis.internal.config import get_full_topic
+from edx_event_bus_redis.internal.message import RedisMessage
+from opaque_keys.edx.keys import CourseKey, UsageKey
+from openedx_events.data import EventsMetadata
+from openedx_events.event_bus.avro.serializer import AvroSignalSerializer
+from openedx_events.learning import signals
+from openedx_events.learning.data import (
+    CourseData,
+    CourseEnrollmentData,
+    CoursePassingStatusData,
+    ExamAttemptData,
+    PersistentCourseGradeData,
+    UserData,
+    UserPersonalData,
+    VerificationAttemptData,
+)
+
+from coursecerts.certificates.models import GeneratedCertificate
+from coursecerts.grades.models import PersistentCourseGrade
+from coursecerts.openedx import event_apply
+from coursecerts.openedx.models import ImportedLearner, InboxEvent, InboxStatus
+from coursecerts.verify_student.models import IdVerification
+from tests.api.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REDIS_URL = os.environ.get("COURSECERTS_TEST_EVENTS_IN_URL", "redis://127.0.0.1:6379/13")
+TOPIC = "learning-certificate-inputs"
+COURSE = "course-v1:OpenedX+Events+2026"
+T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def bus():
+    """The Redis event bus with a topic prefix of this test's own; its streams are deleted afterwards."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL} (.ci/run starts one)")
+    prefix = f"cc-evin-{uuid.uuid4().hex[:8]}"
+    settings = {
+        "EVENT_BUS_PRODUCER": "edx_event_bus_redis.create_producer",
+        "EVENT_BUS_REDIS_CONNECTION_URL": REDIS_URL,
+        "EVENT_BUS_TOPIC_PREFIX": prefix,
+        "EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT": 1,
+        "EVENTS_INBOX_BATCH_MILLISECONDS": 100,
+        "AUTO_CERTIFICATE_GENERATION": True,
+    }
+    with override_settings(**settings):
+        yield client
+    for key in client.scan_iter(f"{prefix}-*"):
+        client.delete(key)
+
+
+def person(lms_id=7, username="ada", name="Ada Lovelace"):
+    return UserData(
+        id=lms_id,
+        is_active=True,
+        pii=UserPersonalData(username=username, email=f"{username}@example.org", name=name),
+    )
+
+
+def course(key=COURSE, name="Events 101"):
+    return CourseData(course_key=CourseKey.from_string(key), display_name=name)
+
+
+def send(signal, *, time=T0, event_id=None, **data):
+    """Publish with edx-event-bus-redis's producer, as the LMS does; returns the event's id."""
+    metadata = EventsMetadata(
+        event_type=signal.event_type, id=event_id or uuid.uuid4(), time=time, source="openedx/lms/web"
+    )
+    create_producer().send(
+        signal=signal, topic=TOPIC, event_key_field="", event_data=data, event_metadata=metadata
+    )
+    return metadata.id
+
+
+def send_record(signal, record: dict):
+    """XADD a message as edx-event-bus-redis writes it, from an Avro record given as is (what no data class
+    would let through)."""
+    schema = fastavro.parse_schema(AvroSignalSerializer(signal).schema)
+    out = io.BytesIO()
+    fastavro.schemaless_writer(out, schema, record)
+    metadata = EventsMetadata(
+        event_type=signal.event_type, id=uuid.uuid4(), time=T0, source="openedx/lms/web"
+    )
+    message = RedisMessage(topic=get_full_topic(TOPIC), event_data=out.getvalue(), event_metadata=metadata)
+    redis.Redis.from_url(REDIS_URL).xadd(get_full_topic(TOPIC), message.to_binary_dict())
+
+
+def enrolled(
+    user=None, *, mode="verified", active=True, time=T0, signal=signals.COURSE_ENROLLMENT_CREATED, **kw
+):
+    return send(
+        signal, time=time, **kw,
+        enrollment=CourseEnrollmentData(
+            user=user or person(), course=course(), mode=mode, is_active=active, creation_date=T0
+        ),
+    )  # fmt: skip
+
+
+def passing(user=None, *, is_passing=True, time=T0, **kw):
+    return send(
+        signals.COURSE_PASSING_STATUS_UPDATED, time=time, **kw,
+        course_passing_status=CoursePassingStatusData(is_passing=is_passing, course=course(), user=user or person()),
+    )  # fmt: skip
+
+
+def graded(lms_id=7, *, percent=0.91, time=T0, **kw):
+    return send(
+        signals.PERSISTENT_GRADE_SUMMARY_CHANGED, time=time, **kw,
+        grade=PersistentCourseGradeData(
+            user_id=lms_id, course=course(), course_edited_timestamp=T0, course_version="v1",
+            grading_policy_hash="h", percent_grade=percent, letter_grade="A", passed_timestamp=T0,
+        ),
+    )  # fmt: skip
+
+
+def consume(group="coursecerts", **extra):
+    """`coursecerts consume_events`, in this process, reading the topic from its start and stopping once idle."""
+    options = {"consumer_name": "test", "check_backlog": True, "exit_when_idle": 0, **extra}
+    call_command("consume_events", "-t", TOPIC, "-g", group, "--extra", json.dumps(options))
+
+
+def certificate_via_api(username="ada"):
+    """The learner's certificate in the run, as the course-team API lists it (status, mode, grade, name)."""
+    staff = UserFactory(username=f"staff-{uuid.uuid4().hex[:6]}", is_staff=True, is_superuser=True)
+    response = client_for(staff).get(f"/api/v1/courses/{COURSE}/certificates", {"username": username})
+    assert response.status_code == 200, response.content
+    (certificate,) = response.json()["results"]
+    return certificate
+
+
+def test_an_unknown_learner_and_course_are_created_and_certified(bus):
+    enrolled()
+    passing()
+    consume()
+    body = certificate_via_api()
+    assert (body["status"], body["mode"]) == ("downloadable", "verified"), body
+    learner = ImportedLearner.objects.get(source_id=7).user
+    assert (learner.username, learner.email, learner.profile.name) == (
+        "ada",
+        "ada@example.org",
+        "Ada Lovelace",
+    )
+    assert GeneratedCertificate.objects.get().course.display_name == "Events 101"
+    assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
+
+
+def test_a_repeated_event_is_recorded_and_applied_once(bus):
+    enrolled()
+    event_id = passing()
+    passing(event_id=event_id)  # the same event again (a producer's retry, a replay)
+    consume()
+    assert InboxEvent.objects.filter(event_id=event_id).count() == 1
+    assert InboxEvent.objects.count() == 2
+    assert GeneratedCertificate.objects.get().status == "downloadable"
+    consume(group="another-group")  # the whole stream again: nothing new
+    assert InboxEvent.objects.count() == 2
+
+
+def test_an_older_grade_arriving_after_a_newer_one_is_skipped(bus):
+    enrolled()
+    passing(time=T0 + timedelta(minutes=5))
+    graded(percent=0.95, time=T0 + timedelta(minutes=5))
+    consume()
+    late_pass, late_grade = passing(is_passing=False, time=T0), graded(percent=0.40, time=T0)
+    consume()
+    grade = PersistentCourseGrade.objects.get()
+    assert (grade.percent_grade, grade.passed) == (0.95, True)
+    assert certificate_via_api()["status"] == "downloadable"
+    for event_id in (late_pass, late_grade):
+        row = InboxEvent.objects.get(event_id=event_id)
+        assert row.status == InboxStatus.SKIPPED
+        assert row.note.startswith("older than an applied")
+
+
+def test_within_one_batch_the_newest_grade_wins_whatever_the_arrival_order(bus):
+    enrolled()
+    passing(is_passing=True, time=T0 + timedelta(minutes=2))
+    passing(is_passing=False, time=T0 + timedelta(minutes=1))
+    consume()
+    assert PersistentCourseGrade.objects.get().passed is True
+    assert GeneratedCertificate.objects.get().status == "downloadable"
+
+
+def test_a_newer_failing_status_revokes_the_certificate(bus):
+    enrolled()
+    passing(time=T0)
+    consume()
+    passing(is_passing=False, time=T0 + timedelta(hours=1))
+    consume()
+    assert certificate_via_api()["status"] == "notpassing"
+
+
+def test_a_grade_for_a_learner_not_known_yet_fails_then_applies_once_the_learner_arrives(bus):
+    graded(lms_id=8, percent=0.8)
+    consume()
+    row = InboxEvent.objects.get()
+    assert row.status == InboxStatus.FAILED
+    assert "LMS user 8 is not known" in row.last_error
+    enrolled(person(8, "grace", "Grace Hopper"))
+    passing(person(8, "grace", "Grace Hopper"))
+    consume()
+    InboxEvent.objects.filter(status=InboxStatus.FAILED).update(available_at=T0)  # its retry is due
+    call_command("inbox_events", "apply")
+    assert InboxEvent.objects.get(pk=row.pk).status == InboxStatus.DONE
+    grade = PersistentCourseGrade.objects.get()
+    assert (grade.percent_grade, grade.passed, grade.user.username) == (0.8, True, "grace")
+
+
+def test_a_receiver_failure_is_kept_with_its_error_and_retried(bus, monkeypatch):
+    """The stock consumer acknowledges a message whose receivers failed: here the inbox keeps it."""
+    original = event_apply.course_grades_bulk_update
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(event_apply, "course_grades_bulk_update", broken)
+    enrolled()
+    passing()
+    consume()
+    assert GeneratedCertificate.objects.count() == 0
+    assert set(InboxEvent.objects.values_list("status", "last_error")) == {
+        (InboxStatus.FAILED, "RuntimeError: database went away")
+    }
+    assert redis.Redis.from_url(REDIS_URL).xpending(get_full_topic(TOPIC), "coursecerts")["pending"] == 0
+    monkeypatch.setattr(event_apply, "course_grades_bulk_update", original)
+    call_command("inbox_events", "retry")
+    assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
+    assert certificate_via_api()["status"] == "downloadable"
+
+
+def test_a_failure_in_a_batch_leaves_the_other_events_applied(bus):
+    enrolled(person(1, "one"))
+    passing(person(1, "one"))
+    enrolled(person(2, "two"))
+    # Not refused by the schema, but by the database: a second learner with the first one's username.
+    passing(UserData(id=3, is_active=True, pii=UserPersonalData(username="one", email="x@example.org")))
+    consume()
+    statuses = dict(InboxEvent.objects.values_list("user_key", "status").filter(kind="passing"))
+    assert statuses[1] == InboxStatus.DONE
+    assert GeneratedCertificate.objects.get().user.username == "one"
+
+
+def test_malformed_messages_are_recorded_with_a_clear_error_and_nothing_written(bus):
+    stream = get_full_topic(TOPIC)
+    bus.xadd(stream, {"type": signals.COURSE_PASSING_STATUS_UPDATED.event_type, "id": str(uuid.uuid4())})
+    bus.xadd(stream, {"garbage": "yes"})
+    enrolled(mode="gold")  # not a course mode
+    record = {
+        "enrollment": {
+            "user": {"id": 7, "is_active": True, "pii": {"username": "ada", "email": "a@example.org", "name": ""}},
+            "course": {"course_key": "course-v1:Org+Course", "display_name": "", "start": None, "end": None},
+            "mode": "verified", "is_active": True, "creation_date": T0.isoformat(), "created_by": None,
+        }
+    }  # fmt: skip
+    send_record(signals.COURSE_ENROLLMENT_CREATED, record)  # a course key the LMS would never send
+    consume()
+    rows = list(InboxEvent.objects.order_by("id"))
+    assert [row.status for row in rows] == [InboxStatus.FAILED] * 4
+    assert all(row.available_at is None for row in rows)  # not retried automatically: the event itself is bad
+    assert rows[0].last_error.startswith("the message cannot be read")
+    assert rows[1].event_type == "unknown"
+    assert "enrollment.mode: 'gold' is not a course mode" in rows[2].last_error
+    assert "InvalidKeyError" in rows[3].last_error and "course-v1:Org+Course" in rows[3].last_error
+    assert (
+        rows[3].data["enrollment"]["course"]["course_key"] == "course-v1:Org+Course"
+    )  # kept for the operator
+    assert not GeneratedCertificate.objects.exists()
+    assert not ImportedLearner.objects.exists()
+    assert bus.xpending(stream, "coursecerts")["pending"] == 0
+
+
+def test_an_exam_rejection_invalidates_the_certificate(bus):
+    enrolled()
+    passing()
+    consume()
+    send(signals.EXAM_ATTEMPT_REJECTED, exam_attempt=ExamAttemptData(
+        student_user=person(), course_key=CourseKey.from_string(COURSE),
+        usage_key=UsageKey.from_string("block-v1:OpenedX+Events+2026+type@sequential+block@final"),
+        exam_type="proctored",
+    ))  # fmt: skip
+    consume()
+    assert certificate_via_api()["status"] == "unavailable"
+
+
+def test_an_idv_approval_is_recorded_and_a_later_denial_does_not_undo_it(bus):
+    send(signals.IDV_ATTEMPT_APPROVED, idv_attempt=VerificationAttemptData(
+        attempt_id=1, user=person(), status="approved", expiration_date=T0 + timedelta(days=3650),
+    ))  # fmt: skip
+    send(signals.IDV_ATTEMPT_DENIED, time=T0 + timedelta(days=1), idv_attempt=VerificationAttemptData(
+        attempt_id=2, user=person(), status="denied",
+    ))  # fmt: skip
+    consume()
+    assert IdVerification.objects.get().status == "approved"
+
+
+def test_unenrollment_keeps_the_mode_and_marks_the_enrollment_inactive(bus):
+    enrolled()
+    enrolled(active=False, time=T0 + timedelta(minutes=1), signal=signals.COURSE_UNENROLLMENT_COMPLETED)
+    consume()
+    from coursecerts.enrollments.models import CourseEnrollment
+
+    assert CourseEnrollment.objects.values_list("mode", "is_active").get() == ("verified", False)
+
+
+def test_consume_events_exits_non_zero_without_a_usable_consumer(bus):
+    with (
+        override_settings(EVENT_BUS_REDIS_CONNECTION_URL=None),
+        pytest.raises(CommandError, match="No consumer"),
+    ):
+        consume()
+    with pytest.raises(CommandError, match="--extra must be a JSON object"):
+        call_command("consume_events", "-t", TOPIC, "-g", "g", "--extra", "[1]")
