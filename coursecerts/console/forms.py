@@ -75,3 +75,50 @@ class AllowlistCsvForm(forms.Form):
     students_list = forms.FileField(
         label=_("CSV file: one learner a row, username or email, then notes"), required=False
     )
+
+
+class ConfigurationForm(forms.Form):
+    title = forms.CharField(
+        label=_("Certificate title (leave empty for the course's title)"), max_length=255, required=False
+    )
+    is_active = forms.BooleanField(
+        label=_("Active: learners' certificates use this configuration"), required=False
+    )
+
+
+class SignatoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    organization = forms.CharField(label=_("Organisation"), max_length=255, required=False)
+    image = forms.FileField(
+        label=_("Signature image (PNG, JPEG, GIF or WebP, at most 2 MiB)"), required=False
+    )
+
+
+SignatoryFormSet = forms.formset_factory(
+    SignatoryForm, extra=1, max_num=10, validate_max=True, can_delete=True
+)
+
+
+class DisplayForm(forms.Form):
+    certificates_display_behavior = forms.ChoiceField(label=_("Learners see their certificate"))
+    certificate_available_date = forms.DateField(
+        label=_("Certificate available date (with “On the certificate available date”)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from coursecerts.courses.models import CertificatesDisplayBehaviors
+
+        super().__init__(*args, **kwargs)
+        self.fields["certificates_display_behavior"].choices = CertificatesDisplayBehaviors.choices
+
+
+class CourseSettingForm(forms.Form):
+    self_generation_enabled = forms.BooleanField(
+        label=_("Learners may ask for their certificate themselves (self-generation)"), required=False
+    )
+    language_specific_templates_enabled = forms.BooleanField(
+        label=_("Use templates in the course's language (language-specific templates)"), required=False
+    )

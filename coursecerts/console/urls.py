@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coursecerts.console.views import exceptions, generation, learners, reports, runs
+from coursecerts.console.views import configuration, exceptions, generation, learners, reports, runs
 
 app_name = "console"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", runs.run_list, name="runs"),
     path(RUN, runs.run_detail, name="run"),
     path(f"{RUN}exceptions", exceptions.exceptions, name="exceptions"),
+    path(f"{RUN}configuration", configuration.configuration, name="configuration"),
     path(f"{RUN}learners", learners.learner_lookup, name="learners"),
     path(f"{RUN}generate", generation.generate, name="generate"),
     path(f"{RUN}generate/dry-run.csv", generation.dry_run_csv, name="dry_run_csv"),

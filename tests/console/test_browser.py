@@ -5,6 +5,7 @@ violation, no sideways scrolling on a 390 px phone, and Arabic mirrored right to
 module; every test fails if a page broke the Content-Security-Policy."""
 
 import pytest
+from PIL import Image
 
 from coursecerts.certificates.models import CertificateGenerationJob, GeneratedCertificate, JobStates
 from tests.console.browser import PHONE, launch, scrolls_sideways, serious_violations, sign_in, tab_to
@@ -146,6 +147,32 @@ def test_an_instructor_handles_exceptions_confirming_each_change(
     assert "cy" in page.locator("#allowlist-table").inner_text()
 
 
+def test_an_instructor_sets_the_certificate_up_and_previews_it(
+    open_as, live_server, run, instructor, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    signature = tmp_path / "signature.png"
+    Image.new("RGB", (240, 80), (27, 42, 65)).save(signature)
+    page = open_as(instructor)
+    page.goto(f"{live_server.url}/console/{run.id}/configuration")
+    page.fill("#id_configuration-title", "Certificate in Data Science")
+    page.check("#id_configuration-is_active")
+    page.fill("#id_signatories-0-name", "Ada Lovelace")
+    page.fill("#id_signatories-0-title", "Professor")
+    page.set_input_files("#id_signatories-0-image", str(signature))
+    page.click("#configuration-form button[type=submit]")
+    page.wait_for_selector(".message.success")
+    assert (
+        page.locator("#signatory-0 .current-image img").evaluate("img => img.complete && img.naturalWidth")
+        == 240
+    )
+    with page.context.expect_page() as preview:
+        page.click('#preview a[data-mode="verified"]')
+    preview = preview.value
+    preview.wait_for_load_state()
+    assert "Ada Lovelace" in preview.content() and "Certificate in Data Science" in preview.content()
+
+
 def _pages(run, job):
     return [
         "/console/",
@@ -153,6 +180,7 @@ def _pages(run, job):
         f"/console/{run.id}/generate",
         f"/console/{run.id}/learners?q=ada",
         f"/console/{run.id}/exceptions",
+        f"/console/{run.id}/configuration",
         f"/console/{run.id}/jobs/{job.pk}/",
     ]
 
