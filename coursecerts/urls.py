@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/", include("coursecerts.console.urls")),  # the course-team console
     path("", include("coursecerts.api.urls")),
     path("certificates/", include("coursecerts.certificates.web.urls")),
+    path("learners/", include("coursecerts.notifications.urls")),  # a learner's page of certificates
     path(
         "credentials/verify", credential_verify_page, name="credential_verify"
     ),  # paste or upload a credential

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from coursecerts.api.v1 import (
     course_team,
     data_in,
+    emails,
     generation,
     imports,
     name_corrections,
@@ -149,6 +150,15 @@ v1_patterns = [
         "webhooks/<uuid:webhook_id>/redeliver",
         webhooks.WebhookRedeliverApi.as_view(),
         name="webhook-redeliver",
+    ),
+    # learner emails and the learner's page of certificates (README "The learner's side")
+    path(f"{COURSE}/email-settings", emails.EmailSettingsApi.as_view(), name="email-settings"),
+    path(f"{COURSE}/emails", emails.EmailListApi.as_view(), name="emails"),
+    path(f"{COURSE}/emails/resend", emails.EmailResendApi.as_view(), name="emails-resend"),
+    path(
+        "learners/<segment:username>/certificates-page-link",
+        emails.LearnerPageLinkApi.as_view(),
+        name="learner-page-link",
     ),
 ]
 

@@ -17,6 +17,8 @@ handed over or resent; a resend has a key of its own). States:
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -93,3 +95,24 @@ class CourseRunEmailSettings(models.Model):
 
     def __str__(self):
         return f"{self.course_run_id}: emails {'on' if self.emails_enabled else 'off'}"
+
+
+def new_page_slug() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class LearnerPage(models.Model):
+    """A learner's page of certificates (learner_page.py). Private unless the learner makes it public: then
+    /learners/<slug> shows it to anyone; otherwise only a signed link (from an email, or minted by the platform)
+    opens it. `slug` is random (no enumeration); a new slug ends every link and the public address at once."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    slug = models.CharField(max_length=32, unique=True, default=new_page_slug, editable=False)
+    public = models.BooleanField(default=False, help_text="Anyone with the page's address may see it.")
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "learner page"
+
+    def __str__(self):
+        return f"{self.user_id} ({'public' if self.public else 'private'})"

@@ -21,7 +21,7 @@ import smtplib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -30,10 +30,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coursecerts.certificates.display import certificates_viewable_for_course, certificates_viewable_from
 from coursecerts.certificates.models import CertificateStatuses, GeneratedCertificate
 from coursecerts.common.errors import ApplicationError
 from coursecerts.courses.models import CourseRun
 from coursecerts.notifications import kinds
+from coursecerts.notifications.learner_page import learner_page_urls
 from coursecerts.notifications.models import CourseRunEmailSettings, EmailStates, LearnerEmail
 from coursecerts.notifications.rendering import NoAddress, email_message
 
@@ -126,6 +128,7 @@ def runs_with_emails_off(course_ids: Iterable) -> set[str]:
 class _Outcome:
     state: str
     error: str = ""
+    wait_until: datetime | None = None  # not an attempt: the certificate does not show yet
 
 
 def learner_emails_send_due(*, limit: int | None = None) -> int:
@@ -173,14 +176,25 @@ def _send(batch: list[LearnerEmail]) -> None:
     outcomes: dict[int, _Outcome] = {}
     messages = []
     off = runs_with_emails_off({email.certificate.course_id for email in batch})
+    pages = learner_page_urls({email.certificate.user_id for email in batch})
+    hidden = _hidden_until({email.certificate.course for email in batch})
     for email in batch:
         if (skip := _skip_reason(email, off)) is not None:
             outcomes[email.pk] = skip
             continue
-        try:
-            messages.append(
-                (email, email_message(kind=email.kind, certificate=email.certificate, context=email.context))
+        if (until := hidden.get(email.certificate.course_id)) is not None:
+            outcomes[email.pk] = _Outcome(
+                EmailStates.PENDING, "Waits until the run shows certificates.", until
             )
+            continue
+        try:
+            message = email_message(
+                kind=email.kind,
+                certificate=email.certificate,
+                context=email.context,
+                learner_page_url=pages.get(email.certificate.user_id, ""),
+            )
+            messages.append((email, message))
         except NoAddress as exc:
             outcomes[email.pk] = _Outcome(EmailStates.FAILED, str(exc))
         except Exception as exc:  # a template error: kept on the row, retried (a fixed template sends it)
@@ -191,6 +205,17 @@ def _send(batch: list[LearnerEmail]) -> None:
     if messages:
         outcomes |= _deliver(messages)
     _record(batch, outcomes)
+
+
+def _hidden_until(runs: set) -> dict:
+    """The runs whose display rules hide certificates for now (ADR 0011), with when to look again: the email
+    waits for its certificate to show (the date the run gives, or a day)."""
+    now = timezone.now()
+    return {
+        run.pk: certificates_viewable_from(run) or now + timedelta(days=1)
+        for run in runs
+        if not certificates_viewable_for_course(run, now)
+    }
 
 
 def _skip_reason(email: LearnerEmail, off: set[str]) -> _Outcome | None:
@@ -271,10 +296,13 @@ def _record(batch: list[LearnerEmail], outcomes: dict[int, _Outcome]) -> None:
     now = timezone.now()
     for email in batch:
         outcome = outcomes[email.pk]
-        email.attempts += 1
         email.claim, email.claimed_until, email.updated = None, None, now
         email.last_error = outcome.error
         email.state = outcome.state
+        if outcome.wait_until is not None:
+            email.next_attempt_at = max(outcome.wait_until, now)
+            continue
+        email.attempts += 1
         if outcome.state == EmailStates.SENT:
             email.sent_at, email.next_attempt_at = now, None
         elif outcome.state == EmailStates.PENDING:

@@ -13,6 +13,19 @@ from django.test import override_settings
 from coursecerts.events.models import SinkCursor
 from coursecerts.events.relay import newest_event_id
 from coursecerts.notifications.sink import EMAIL_SINK
+from tests.api.conftest import (  # noqa: F401  (the API tests' personas and clients, for test_emails_api.py)
+    alice,
+    alice_api,
+    certificate,
+    course_staff,
+    course_staff_api,
+    instructor,
+    instructor_api,
+    outsider,
+    outsider_api,
+    physics,
+    staff_api,
+)
 
 
 @dataclass
