@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from coursecerts.certificates.generation_selectors import REGENERATION_STATUSES
 from coursecerts.certificates.models import GenerationScopes
 
-GENERATE_SCOPES = [(s.value, s.label) for s in GenerationScopes if s != GenerationScopes.STATUSES]
+GENERATE_SCOPES = [(s.value, _(s.label)) for s in GenerationScopes if s != GenerationScopes.STATUSES]
 
 
 class GenerateForm(forms.Form):
@@ -112,7 +112,9 @@ class DisplayForm(forms.Form):
         from coursecerts.courses.models import CertificatesDisplayBehaviors
 
         super().__init__(*args, **kwargs)
-        self.fields["certificates_display_behavior"].choices = CertificatesDisplayBehaviors.choices
+        self.fields["certificates_display_behavior"].choices = [
+            (value, _(label)) for value, label in CertificatesDisplayBehaviors.choices
+        ]
 
 
 class CourseSettingForm(forms.Form):
