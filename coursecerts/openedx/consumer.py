@@ -84,28 +84,33 @@ class InboxRedisConsumer(RedisEventConsumer):
                 if not messages:
                     continue
             else:
-                wait = (
-                    self.poll_seconds
-                    if first_at is None
-                    else max(first_at + self.batch_seconds - time.monotonic(), 0)
+                messages = self.consumer.read(
+                    count=self.batch_size, block=self._wait_ms(first_at, idle_since)
                 )
-                messages = self.consumer.read(count=self.batch_size, block=max(int(wait * 1000), 1))
             for message in messages:
                 self._receive(message)
             now = time.monotonic()
             if messages:
                 idle_since = now
                 first_at = first_at or now
-            if (
-                len(self.batch) >= self.batch_size
-                or (first_at and now - first_at >= self.batch_seconds)
-                or not messages
-            ):
+            due = first_at is not None and now - first_at >= self.batch_seconds
+            if len(self.batch) >= self.batch_size or due or not messages:
                 self.flush()
                 first_at = None
             idle = not messages and not pending_first
             if idle and self.exit_when_idle is not None and now - idle_since >= self.exit_when_idle:
                 break
+
+    def _wait_ms(self, first_at: float | None, idle_since: float) -> int:
+        """How long a read may block: until the batch is due, else a poll, else until exit_when_idle."""
+        now = time.monotonic()
+        if first_at is not None:
+            wait = first_at + self.batch_seconds - now
+        elif self.exit_when_idle is not None:
+            wait = min(self.poll_seconds, idle_since + self.exit_when_idle - now)
+        else:
+            wait = self.poll_seconds
+        return max(int(wait * 1000), 1)
 
     def _claim_stale(self):
         if self.claim_msgs_older_than is not None:

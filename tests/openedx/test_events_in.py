@@ -39,7 +39,7 @@ from coursecerts.verify_student.models import IdVerification
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("COURSECERTS_TEST_EVENTS_IN_URL", "redis://127.0.0.1:6379/13")
 TOPIC = "learning-certificate-inputs"
@@ -136,10 +136,23 @@ def graded(lms_id=7, *, percent=0.91, time=T0, **kw):
     )  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _after_commit(django_capture_on_commit_callbacks):
+    """The test's transaction never commits: what the consumer's commits owe (the outbox's generation) runs
+    when `consume` returns, as it would after each commit."""
+    _run_after_commit.append(django_capture_on_commit_callbacks)
+    yield
+    _run_after_commit.clear()
+
+
+_run_after_commit = []
+
+
 def consume(group="coursecerts", **extra):
     """`coursecerts consume_events`, in this process, reading the topic from its start and stopping once idle."""
     options = {"consumer_name": "test", "check_backlog": True, "exit_when_idle": 0, **extra}
-    call_command("consume_events", "-t", TOPIC, "-g", group, "--extra", json.dumps(options))
+    with _run_after_commit[0](execute=True):
+        call_command("consume_events", "-t", TOPIC, "-g", group, "--extra", json.dumps(options))
 
 
 def certificate_via_api(username="ada"):
@@ -223,7 +236,8 @@ def test_a_grade_for_a_learner_not_known_yet_fails_then_applies_once_the_learner
     passing(person(8, "grace", "Grace Hopper"))
     consume()
     InboxEvent.objects.filter(status=InboxStatus.FAILED).update(available_at=T0)  # its retry is due
-    call_command("inbox_events", "apply")
+    with _run_after_commit[0](execute=True):
+        call_command("inbox_events", "apply")
     assert InboxEvent.objects.get(pk=row.pk).status == InboxStatus.DONE
     grade = PersistentCourseGrade.objects.get()
     assert (grade.percent_grade, grade.passed, grade.user.username) == (0.8, True, "grace")
@@ -246,7 +260,8 @@ def test_a_receiver_failure_is_kept_with_its_error_and_retried(bus, monkeypatch)
     }
     assert redis.Redis.from_url(REDIS_URL).xpending(get_full_topic(TOPIC), "coursecerts")["pending"] == 0
     monkeypatch.setattr(event_apply, "course_grades_bulk_update", original)
-    call_command("inbox_events", "retry")
+    with _run_after_commit[0](execute=True):
+        call_command("inbox_events", "retry")
     assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
     assert certificate_via_api()["status"] == "downloadable"
 
