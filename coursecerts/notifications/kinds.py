@@ -31,3 +31,9 @@ def kind_register(name: str, description: str) -> str:
 
 
 ISSUED = kind_register("issued", "The certificate was issued (it became downloadable).")
+# The certificates app's name corrections (ADR 0024): context {"status", "requested_name", "note"}.
+NAME_CORRECTION_DECIDED = kind_register(
+    "name_correction_decided", "The course team approved or refused the learner's name correction."
+)
+# The certificates app's expiry notices (ADR 0025): the certificate's expires_date says when.
+EXPIRY_NOTICE = kind_register("expiry_notice", "The certificate expires soon.")
