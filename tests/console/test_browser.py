@@ -4,11 +4,15 @@ staff member who only reads, a person with no role, and on every page: no seriou
 violation, no sideways scrolling on a 390 px phone, and Arabic mirrored right to left. One browser for the
 module; every test fails if a page broke the Content-Security-Policy."""
 
+import os
+from pathlib import Path
+
 import pytest
 from PIL import Image
 
 from coursecerts.certificates.models import CertificateGenerationJob, GeneratedCertificate, JobStates
 from tests.console.browser import PHONE, launch, scrolls_sideways, serious_violations, sign_in, tab_to
+from tests.factories import AllowlistFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -174,30 +178,37 @@ def test_an_instructor_sets_the_certificate_up_and_previews_it(
 
 
 def _pages(run, job):
+    """(name, path) of every console page."""
     return [
-        "/console/",
-        f"/console/{run.id}/",
-        f"/console/{run.id}/generate",
-        f"/console/{run.id}/learners?q=ada",
-        f"/console/{run.id}/exceptions",
-        f"/console/{run.id}/configuration",
-        f"/console/{run.id}/jobs/{job.pk}/",
+        ("runs", "/console/"),
+        ("run", f"/console/{run.id}/"),
+        ("generate", f"/console/{run.id}/generate"),
+        ("learner", f"/console/{run.id}/learners?q=ada"),
+        ("exceptions", f"/console/{run.id}/exceptions"),
+        ("configuration", f"/console/{run.id}/configuration"),
+        ("job", f"/console/{run.id}/jobs/{job.pk}/"),
     ]
+
+
+# CONSOLE_SCREENSHOTS=1 saves the README's screenshots (docs/screenshots/console-*.png) while this test runs.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("CONSOLE_SCREENSHOTS")
+    else None
+)
 
 
 def test_every_page_is_accessible_fits_a_phone_and_mirrors_in_arabic(
     open_as, live_server, run, global_staff, learners
 ):
+    AllowlistFactory(user=learners["cy"], course=run, notes="retake")
     job = CertificateGenerationJob.objects.create(
-        course=run, scope="all", state=JobStates.SUCCEEDED, total=2, done=2,
+        course=run, scope="all", state=JobStates.SUCCEEDED, total=2, done=2, requested_by=global_staff,
         result={"outcomes": {"downloadable": 1, "no_certificate": 1}, "reasons": {"not_passing": 1}, "changed": 1},
     )  # fmt: skip
-    desktop, phone, arabic = (
-        open_as(global_staff),
-        open_as(global_staff, viewport=PHONE),
-        open_as(global_staff, locale="ar"),
-    )
-    for path in _pages(run, job):
+    desktop, phone = open_as(global_staff), open_as(global_staff, viewport=PHONE)
+    arabic = open_as(global_staff, locale="ar")
+    for name, path in _pages(run, job):
         url = f"{live_server.url}{path}"
         assert desktop.goto(url).status == 200, path
         assert serious_violations(desktop) == [], path
@@ -206,5 +217,12 @@ def test_every_page_is_accessible_fits_a_phone_and_mirrors_in_arabic(
         arabic.goto(url)
         assert arabic.locator("html").get_attribute("dir") == "rtl", path
         assert arabic.locator("html").get_attribute("lang") == "ar", path
-        name = arabic.locator(".site-name").bounding_box()
-        assert name["x"] > DESKTOP["width"] / 2, path  # the header starts on the right
+        header = arabic.locator(".site-name").bounding_box()
+        assert header["x"] > DESKTOP["width"] / 2, path  # the header starts on the right
+        if SCREENSHOTS:
+            desktop.screenshot(path=SCREENSHOTS / f"console-{name}.png", full_page=True)
+    if SCREENSHOTS:
+        arabic.goto(f"{live_server.url}/console/{run.id}/learners?q=cy")
+        arabic.screenshot(path=SCREENSHOTS / "console-learner-ar.png", full_page=True)
+        phone.goto(f"{live_server.url}/console/{run.id}/")
+        phone.screenshot(path=SCREENSHOTS / "console-run-phone.png", full_page=True)
