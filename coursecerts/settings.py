@@ -209,7 +209,7 @@ LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Single sign-on through social-auth. Both backends are always installed; one is offered when its KEY is set.
 AUTHENTICATION_BACKENDS += [
-    "auth_backends.backends.EdXOAuth2",  # "Sign in with Open edX": the LMS as OAuth2 provider (edx-auth-backends)
+    "coursecerts.accounts.backends.EdXOAuth2",  # "Sign in with Open edX": the LMS as OAuth2 provider
     "social_core.backends.open_id_connect.OpenIdConnectAuth",  # any OpenID Connect provider
 ]
 # The LMS's OAuth2 application for coursecerts, under the names Open edX's services give these settings.

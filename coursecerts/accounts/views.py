@@ -42,14 +42,20 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """Signs out (POST, as Django asks). Someone who signed in with Open edX is then sent to the LMS's logout
-    (SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL), as Open edX's own services do, so that the LMS session ends too."""
+    """Signs out (POST, as Django asks). Someone who signed in with Open edX then goes on to the LMS's logout
+    (SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL), as with Open edX's own services, so that the LMS session ends too."""
 
     def post(self, request, *args, **kwargs):
         via_edx = request.session.get("social_auth_last_login_backend") == EDX_OAUTH2
         response = super().post(request, *args, **kwargs)
         if via_edx and settings.SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL:
-            return HttpResponseRedirect(settings.SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL)
+            # A page that moves on by itself, not a redirect: browsers hold a form's redirect to the page's
+            # form-action ('self'), and the sign-out button is a form.
+            return render(
+                request,
+                "accounts/logged_out.html",
+                {"lms_logout_url": settings.SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL},
+            )
         return response
 
 
