@@ -9,7 +9,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.models import GeneratedCertificate
@@ -33,10 +32,6 @@ def email_context(certificate: GeneratedCertificate, *, learner_page_url: str = 
     title = certificate.course_title or course.display_name
     page = certificate_url(certificate)
     site = settings.SITE_URL
-    text = _("I earned a certificate for %(course)s from %(organization)s") % {
-        "course": title,
-        "organization": organization,
-    }
     return {
         "certificate": certificate,
         "learner_name": certificate.name or _profile_name(certificate),
@@ -48,7 +43,7 @@ def email_context(certificate: GeneratedCertificate, *, learner_page_url: str = 
         # The page offers the credential of every downloadable certificate (issued when first asked for).
         "credential_url": site + reverse("certificates:credential", args=[certificate.verify_uuid]),
         "learner_page_url": learner_page_url,
-        "share": share_links(certificate, course_title=title, organization_name=organization, text=text),
+        "share": share_links(certificate, course_title=title, organization_name=organization),
     }
 
 

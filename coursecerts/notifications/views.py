@@ -67,10 +67,6 @@ def _page(request, page: LearnerPage, *, owner: bool) -> HttpResponse:
         course = certificate.course
         title = certificate.course_title or course.display_name
         organization = course.organization.name or course.organization.short_name
-        text = _("I earned a certificate for %(course)s from %(organization)s") % {
-            "course": title,
-            "organization": organization,
-        }
         rows.append({
             "certificate": certificate,
             "course_title": title,
@@ -78,7 +74,7 @@ def _page(request, page: LearnerPage, *, owner: bool) -> HttpResponse:
             "page_url": certificate_url(certificate),
             "pdf_url": reverse("certificates:pdf", args=[certificate.verify_uuid]),
             "credential_url": reverse("certificates:credential", args=[certificate.verify_uuid]),
-            "share": share_links(certificate, course_title=title, organization_name=organization, text=text),
+            "share": share_links(certificate, course_title=title, organization_name=organization),
         })  # fmt: skip
     context = {
         "learner_name": name,

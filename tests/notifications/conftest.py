@@ -81,6 +81,19 @@ def smtp_server():
 
 
 @pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Files (PDFs, previews) in a temporary folder; rate limits (in the cache) start unused."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CERTIFICATE_PDF_ROOT = tmp_path / "private"
+    settings.EMAIL_FILE_PATH = tmp_path / "emails"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def email_cursor(db):
     """The email sink's cursor, as installation leaves it (post_migrate)."""
     SinkCursor.objects.get_or_create(name=EMAIL_SINK, defaults={"position": newest_event_id()})

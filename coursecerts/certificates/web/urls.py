@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from coursecerts.certificates.web import credential_views, name_correction, views
+from coursecerts.certificates.web import credential_views, name_correction, preview_views, views
 
 app_name = "certificates"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     re_path(r"^(?P<verify_uuid>[0-9a-f]{32})$", views.certificate_page, name="page"),
     re_path(r"^(?P<verify_uuid>[0-9a-f]{32})/pdf$", views.certificate_pdf, name="pdf"),
     re_path(r"^(?P<verify_uuid>[0-9a-f]{32})\.pdf$", views.certificate_pdf, name="pdf_file"),
+    re_path(
+        r"^(?P<verify_uuid>[0-9a-f]{32})/preview\.png$",
+        preview_views.certificate_preview_image,
+        name="preview_image",
+    ),
     re_path(
         r"^(?P<verify_uuid>[0-9a-f]{32})/credential\.json$",
         credential_views.certificate_credential,
