@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coursecerts.certificates.eligibility import LearnerFacts, Policy, web_certificates_enabled
+from coursecerts.certificates.expiry import is_expired
 from coursecerts.certificates.models import (
     PASSED_STATUSES,
     CertificateConfiguration,
@@ -72,9 +73,12 @@ class PublicState(enum.Enum):
     INVALIDATED = "invalidated"  # withdrawn (status unavailable): 410 Gone, with the date, nothing else
     REVOKED = "revoked"  # no longer downloadable for another reason (notpassing, unverified...): as above
     RETIRED = "retired"  # the learner is retired (ADR 0012): 410 Gone, nothing else
+    EXPIRED = "expired"  # valid when issued, past its expiry date (ADR 0025): shown, saying when it expired
 
 
 GONE_STATES = frozenset({PublicState.INVALIDATED, PublicState.REVOKED, PublicState.RETIRED})
+# What the page, the PDF and the credential show (an expired certificate says so, with the date).
+VIEWABLE_STATES = frozenset({PublicState.VALID, PublicState.EXPIRED})
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class PublicStatus:
     state: PublicState
     withdrawn_at: datetime | None = None  # INVALIDATED and REVOKED: when it stopped being valid
     available_date: datetime | None = None  # NOT_YET: when it shows, when known
+    expires_at: datetime | None = None  # VALID and EXPIRED: its expiry date, fixed at issue (None: never)
 
 
 def certificate_public_status(
@@ -111,9 +116,9 @@ def certificate_record_status(
     """The certificate's own public state, whatever its run's web settings (certificate_public_status adds them):
     what the verification API answers (ADR 0011), the admin shows and the PDF move keeps. Unknown or never issued
     is NOT_FOUND; a retired learner's is RETIRED; in a run whose display rules hide certificates, a valid one is
-    NOT_YET and any other NOT_FOUND (never shown, it stays invisible); a downloadable one is VALID; a generating
-    one (legacy) NOT_FOUND; an unavailable one INVALIDATED and any other REVOKED, with the date it was withdrawn.
-    A valid certificate with a printed name costs no query."""
+    NOT_YET and any other NOT_FOUND (never shown, it stays invisible); a downloadable one is VALID, or EXPIRED
+    past its expiry date (ADR 0025); a generating one (legacy) NOT_FOUND; an unavailable one INVALIDATED and any
+    other REVOKED, with the date it was withdrawn. A valid certificate with a printed name costs no query."""
     if certificate is None or not _was_issued(certificate):
         return PublicStatus(PublicState.NOT_FOUND)
     if certificate_of_retired_learner(certificate):
@@ -122,7 +127,9 @@ def certificate_record_status(
     if not certificates_viewable_for_course(certificate.course, now):
         return PublicStatus(PublicState.NOT_YET if downloadable else PublicState.NOT_FOUND)
     if downloadable:
-        return PublicStatus(PublicState.VALID)
+        expired = is_expired(certificate, now)
+        state = PublicState.EXPIRED if expired else PublicState.VALID
+        return PublicStatus(state, expires_at=certificate.expires_date)
     if certificate.status in PASSED_STATUSES:  # generating (a legacy status): not downloadable yet
         return PublicStatus(PublicState.NOT_FOUND)
     invalidated = certificate.status == CertificateStatuses.UNAVAILABLE

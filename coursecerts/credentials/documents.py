@@ -26,9 +26,10 @@ class Facts:
     date: str  # the printed date, XMLSchema dateTime in UTC ("2026-12-01T00:00:00Z")
     course_key: str = ""
     mode: str = ""
+    valid_until: str = ""  # the expiry date fixed at issue (ADR 0025), as `date`; "" when it never expires
 
     def as_dict(self) -> dict:
-        return {
+        facts = {
             "name": self.name,
             "course": self.course,
             "organization": self.organization,
@@ -36,6 +37,8 @@ class Facts:
             "course_key": self.course_key,
             "mode": self.mode,
         }
+        # only when set: the facts stored with credentials issued before expiry existed stay equal
+        return facts | {"valid_until": self.valid_until} if self.valid_until else facts
 
 
 def xsd_datetime(value: datetime) -> str:
@@ -63,9 +66,10 @@ def open_badge_credential(
 ) -> dict:
     """An unsigned OpenBadgeCredential (OB 3.0 on VC 2.0). The learner is named by `credentialSubject.name`
     (schema:name) and by an IdentityObject of type name, since OB 3.0 asks for an `id` or an `identifier`
-    and coursecerts gives learners no identifier of their own."""
+    and coursecerts gives learners no identifier of their own. A certificate that expires has `validUntil`
+    (its expiry date, fixed at issue: ADR 0025), which verifiers and wallets read."""
     list_url = status_list_url(status_list_id)
-    return {
+    document = {
         "@context": list(CONTEXTS),
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -106,6 +110,9 @@ def open_badge_credential(
             "statusListCredential": list_url,
         },
     }
+    if facts.valid_until:
+        document["validUntil"] = facts.valid_until
+    return document
 
 
 def encode_bits(indexes, size: int) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 import jsonschema
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import timezone
 
 from coursecerts.credentials import documents, signing
 from coursecerts.credentials.dids import did_for
@@ -32,7 +34,7 @@ class CredentialVerification:
     ok: bool = False
     checks: list[Check] = field(default_factory=list)
     facts: dict = field(default_factory=dict)  # name, course, organization, date (what the credential says)
-    status: str = ""  # "valid", "revoked", or "" when unknown
+    status: str = ""  # "valid", "revoked", "expired" (past its validUntil), or "" when unknown
 
     def as_dict(self) -> dict:
         return {
@@ -129,6 +131,19 @@ def _status(document: dict) -> tuple[Check, str]:
     bits = documents.decode_bits(listed["credentialSubject"]["encodedList"])
     if documents.bit_is_set(bits, index):
         return Check("status", False, "The credential has been revoked."), "revoked"
+    return _expiry(document)
+
+
+def _expiry(document: dict) -> tuple[Check, str]:
+    """Not revoked: valid, unless its `validUntil` has passed (ADR 0025: the certificate expired)."""
+    valid_until = document.get("validUntil")
+    if isinstance(valid_until, str) and valid_until:
+        try:
+            until = datetime.fromisoformat(valid_until.replace("Z", "+00:00"))
+        except ValueError:
+            return Check("status", False, "The credential's validUntil is not a date."), ""
+        if until.tzinfo is not None and until <= timezone.now():
+            return Check("status", False, f"The credential expired on {until.date().isoformat()}."), "expired"
     return Check("status", True), "valid"
 
 

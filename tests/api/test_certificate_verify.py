@@ -39,6 +39,7 @@ def test_anyone_can_verify_a_valid_certificate(anonymous, certificate):
         "certificate_type": "verified",
         "issue_date": certificate.issued_date.date().isoformat(),
         "certificate_url": f"http://127.0.0.1:8000/certificates/{certificate.verify_uuid}",
+        "expires_on": None,  # the run and its organisation set no validity period (ADR 0025)
     }
     assert "alice@example.com" not in response.content.decode()
     assert "alice" not in body.values()

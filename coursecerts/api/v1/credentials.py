@@ -89,9 +89,9 @@ class CredentialVerifyApi(APIView):
     class OutputSerializer(serializers.Serializer):
         verified = serializers.BooleanField(help_text="True only when every check passed.")
         status = serializers.ChoiceField(
-            choices=["valid", "revoked"],
+            choices=["valid", "revoked", "expired"],
             allow_null=True,
-            help_text="Its status list's answer; null if unknown.",
+            help_text="Its status list's answer (expired: past its validUntil); null if unknown.",
         )
         checks = serializers.ListField(child=serializers.DictField())
         credential = serializers.DictField(

@@ -2,7 +2,8 @@
 
 The answer follows the certificate's own public state (certificates.display.certificate_record_status, the
 rule the page and its PDF apply before their run's web settings): a valid certificate answers 200 with only what
-is printed on it (no email, no username, no grade); one that is no longer valid answers 410 Gone saying whether
+is printed on it (no email, no username, no grade), an expired one the same with `valid: false` and
+`status: expired` (ADR 0025); one that is no longer valid answers 410 Gone saying whether
 it was invalidated or revoked and when, without the learner's name; a retired learner's answers 410 Gone and
 nothing else (ADR 0012). Unknown, never issued and not yet shown certificates answer the same 404, so the
 endpoint reveals nothing about certificates that were never shown. Unlike the page, it does not depend on web
@@ -22,6 +23,7 @@ from coursecerts.api.schema import ErrorSerializer, errors
 from coursecerts.api.throttling import VerifyThrottle
 from coursecerts.certificates.display import (
     GONE_STATES,
+    VIEWABLE_STATES,
     PublicState,
     PublicStatus,
     certificate_record_status,
@@ -39,18 +41,23 @@ _GONE = {
 }
 
 
-def verification_facts(certificate: GeneratedCertificate) -> dict:
-    """What a valid certificate's verification shows: what is printed on it."""
+def verification_facts(certificate: GeneratedCertificate, public: PublicStatus | None = None) -> dict:
+    """What a valid (or expired, ADR 0025) certificate's verification shows: what is printed on it, and its
+    expiry date."""
     run = certificate.course
+    expired = public is not None and public.state is PublicState.EXPIRED
+    expires_on = certificate.expires_date.date() if certificate.expires_date else None
     certificate_title, course_title = printed_titles(
         run, mode=certificate.mode, stored_course_title=certificate.course_title
     )
     printed = display_date_for_certificate(certificate, run)
     return {
         "verify_uuid": certificate.verify_uuid,
-        "valid": True,
-        "status": "valid",
-        "status_message": "The certificate is valid.",
+        "valid": not expired,
+        "status": "expired" if expired else "valid",
+        "status_message": f"The certificate expired on {expires_on}."
+        if expired
+        else "The certificate is valid.",
         "learner_name": certificate.name,
         "course_key": str(run.id),
         "course_title": course_title,
@@ -59,6 +66,7 @@ def verification_facts(certificate: GeneratedCertificate) -> dict:
         "certificate_type": certificate.mode,
         "issue_date": printed.date() if printed else None,
         "certificate_url": certificate_url(certificate),
+        "expires_on": expires_on,
     }
 
 
@@ -86,7 +94,7 @@ class CertificateVerifyApi(APIView):
     class OutputSerializer(serializers.Serializer):
         verify_uuid = serializers.CharField()
         valid = serializers.BooleanField()
-        status = serializers.ChoiceField(choices=["valid"])
+        status = serializers.ChoiceField(choices=["valid", "expired"])
         status_message = serializers.CharField()
         learner_name = serializers.CharField()
         course_key = serializers.CharField()
@@ -96,6 +104,9 @@ class CertificateVerifyApi(APIView):
         certificate_type = serializers.CharField()
         issue_date = serializers.DateField(allow_null=True)
         certificate_url = serializers.URLField()
+        expires_on = serializers.DateField(
+            allow_null=True, help_text="When it expires (or expired: status expired); null: it never expires."
+        )
 
     @extend_schema(
         summary="Verify a certificate (public)",
@@ -116,6 +127,6 @@ class CertificateVerifyApi(APIView):
         public = certificate_record_status(certificate)
         if public.state in GONE_STATES:
             return Response(self.GoneSerializer(gone_body(public)).data, status=410)
-        if public.state is not PublicState.VALID:
+        if public.state not in VIEWABLE_STATES:
             raise not_found("certificate_not_found", "No such certificate.")
-        return Response(self.OutputSerializer(verification_facts(certificate)).data)
+        return Response(self.OutputSerializer(verification_facts(certificate, public)).data)

@@ -22,6 +22,7 @@ PUBLIC_STATES = {
     PublicState.INVALIDATED: "invalidated: the page answers 410 Gone",
     PublicState.REVOKED: "no longer valid: the page answers 410 Gone",
     PublicState.RETIRED: "the learner is retired (name and email blanked): the page answers 410 Gone",
+    PublicState.EXPIRED: "expired: shown to anyone with the link, saying it expired and when",
 }
 
 

@@ -38,6 +38,8 @@ class CertificateRenderContext:
     signatories: tuple[SignatoryData, ...] = ()
     # when, and how to check it
     issued_date: datetime | None = None  # the display date (certificates/display.py)
+    expires_date: datetime | None = None  # fixed at issue (ADR 0025); None: it never expires
+    expired: bool = False  # past its expiry date: the page and the PDF say "Expired on <date>"
     certificate_id: str = ""  # verify_uuid
     verify_url: str = ""
     pdf_url: str = ""
@@ -95,6 +97,7 @@ class CertificateRenderContext:
         ):
             data.pop(key)
         data["issued_date"] = self.issued_date.isoformat() if self.issued_date else None
+        data["expires_date"] = self.expires_date.isoformat() if self.expires_date else None
         return data
 
     def as_template_context(self) -> dict:
@@ -119,6 +122,8 @@ class CertificateRenderContext:
             "certificate_id_number": self.certificate_id,
             "certificate_verify_url": self.verify_url,
             "certificate_date_issued": self.issued_date,
+            "certificate_expires_date": self.expires_date,
+            "certificate_expired": self.expired,
             "share_url": self.verify_url,
             "linked_in_url": self.linkedin_url,
             "pdf_url": self.pdf_url,

@@ -163,10 +163,18 @@ def certificate_texts(context: CertificateRenderContext) -> dict[str, str]:
         "certify": _("This is to certify that"),
         "completed": _("has successfully completed"),
         "offered": _("a course of study offered by %(org)s") % {"org": context.organization_name},
-        "issued": _("Issued %(date)s") % {"date": certificate_date(context.issued_date)},
+        "issued": _("Issued %(date)s") % {"date": certificate_date(context.issued_date)} + _validity(context),
         "verify_at": _("Verify this certificate at"),
         "certificate_id": _("Certificate ID"),
     }
+
+
+def _validity(context: CertificateRenderContext) -> str:
+    """What follows the issue date: " · Valid until <date>", " · Expired on <date>" (ADR 0025), or nothing."""
+    if context.expires_date is None:
+        return ""
+    date = {"date": certificate_date(context.expires_date)}
+    return " · " + (_("Expired on %(date)s") % date if context.expired else _("Valid until %(date)s") % date)
 
 
 def _media_root() -> str:

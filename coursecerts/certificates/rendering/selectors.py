@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coursecerts.certificates.display import PublicState, display_date_for_certificate
+from coursecerts.certificates.expiry import is_expired
 from coursecerts.certificates.models import (
     CertificateHtmlViewConfiguration,
     CertificateTemplateAsset,
@@ -64,6 +65,8 @@ def certificate_render_context(
         language=language,
         template_version_id=certificate.template_version_id,
         status=public_state.value if public_state is not None else "",
+        expires_date=certificate.expires_date,
+        expired=is_expired(certificate, now),
     )
 
 

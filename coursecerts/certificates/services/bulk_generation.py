@@ -19,6 +19,7 @@ from coursecerts.certificates import selectors
 from coursecerts.certificates.display import printed_course_title
 from coursecerts.certificates.eligibility import Action, LearnerFacts, Policy, decide
 from coursecerts.certificates.events import certificates_changed_on_commit
+from coursecerts.certificates.expiry import certificate_validity
 from coursecerts.certificates.generation_selectors import Tally, chunk_size
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
 from coursecerts.certificates.rendering.cascade import published_versions_for_course
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 _CERTIFICATE_FIELDS = [
     "status", "mode", "grade", "name", "download_url", "download_uuid", "key", "error_reason",
-    "issued_date", "course_title", "modified_date", "template_version",
+    "issued_date", "course_title", "modified_date", "template_version", "expires_date",
 ]  # fmt: skip
 
 
@@ -93,7 +94,7 @@ def decide_and_write(
 ) -> Tally:
     """Decide every (user, facts, certificate) row and write the changes in bulk."""
     policy, now, title = Policy.from_settings(), timezone.now(), printed_course_title(course_run)
-    tally, writes, versions = Tally(), [], None
+    tally, writes, versions, validity = Tally(), [], None, None
     for user, facts, certificate in rows:
         decision = decide(facts, policy)
         tally.count(decision)
@@ -101,9 +102,10 @@ def decide_and_write(
             continue
         if versions is None:  # the template version of each mode, for every certificate issued here
             versions = published_versions_for_course(course_run, CourseModes.values)
+            validity = certificate_validity(course_run)  # the run's, for the expiry dates (ADR 0025)
         target = certificate or _new_certificate(user.pk, course_run)
         writes.append((target, tracked_fields(certificate), certificate.status if certificate else None))
-        _apply(target, decision, facts, user=user, title=title, now=now, versions=versions)
+        _apply(target, decision, facts, user=user, title=title, now=now, versions=versions, validity=validity)
     if writes:
         tally.changed = _write(writes, course_run=course_run, source=source, actor=actor, now=now)
     return tally
@@ -133,13 +135,13 @@ def _new_certificate(user_id: int, course_run: CourseRun) -> GeneratedCertificat
     return GeneratedCertificate(*values)
 
 
-def _apply(target, decision, facts, *, user, title, now, versions) -> None:
+def _apply(target, decision, facts, *, user, title, now, versions, validity) -> None:
     name, mode = user.name, facts.enrollment_mode
     if decision.action == Action.GENERATE:
         grade = format_grade(facts.grade_percent)
         apply_generate(
             target, name=name, course_title=title, mode=mode, grade=grade, status=decision.status, now=now,
-            template_version=versions.get(mode),
+            template_version=versions.get(mode), validity=validity,
         )  # fmt: skip
     elif decision.action == Action.MARK_NOTPASSING:
         grade = format_grade(facts.grade_percent)

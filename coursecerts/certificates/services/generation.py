@@ -17,6 +17,7 @@ from coursecerts.certificates.events import (
     certificates_written,
     send_certificate_changed,
 )
+from coursecerts.certificates.expiry import certificate_validity, expires_date_for
 from coursecerts.certificates.models import CertificateHistory, CertificateStatuses, GeneratedCertificate
 from coursecerts.certificates.rendering.cascade import published_version_for_course
 from coursecerts.certificates.services.pdf import (
@@ -29,7 +30,7 @@ from coursecerts.common.upsert import upsert_retried, winner_locked
 from coursecerts.courses.models import CourseRun
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     from django.contrib.auth.models import User
 
@@ -87,11 +88,13 @@ def apply_generate(
     status: str,
     now: datetime | None,
     template_version: CertificateTemplateVersion | None | object = _RESOLVE,
+    validity: timedelta | None | object = _RESOLVE,
 ) -> None:
     """Set the fields of an issue (Open edX generate_course_certificate), in memory. The verify_uuid is kept;
-    the issue date and course title are fixed when the certificate becomes downloadable. A downloadable
-    certificate records the template version it is (re)issued with (ADR 0006): pass `template_version` (a
-    CertificateTemplateVersion or None for the built-in design) to spare the lookup in bulk."""
+    the issue date, course title and expiry date (ADR 0025) are fixed when the certificate becomes
+    downloadable. A downloadable certificate records the template version it is (re)issued with (ADR 0006):
+    pass `template_version` (a CertificateTemplateVersion or None for the built-in design) and `validity` (the
+    run's expiry.certificate_validity) to spare the lookups in bulk."""
     status_before = certificate.status if certificate.pk else None
     certificate.mode, certificate.name, certificate.status = mode, name, status
     certificate.grade = "" if status == CertificateStatuses.UNVERIFIED else grade
@@ -101,6 +104,9 @@ def apply_generate(
     ):
         certificate.issued_date = now
         certificate.course_title = course_title
+        if validity is _RESOLVE:
+            validity = certificate_validity(certificate.course)
+        certificate.expires_date = expires_date_for(now, cast("timedelta | None", validity))
     if status == CertificateStatuses.DOWNLOADABLE:
         if template_version is _RESOLVE:
             template_version = published_version_for_course(certificate.course, mode)

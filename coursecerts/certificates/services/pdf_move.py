@@ -16,7 +16,7 @@ from coursecerts.certificates.display import PublicState, certificate_record_sta
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.services.pdf import PDF_FOLDER, pdf_storage, stored_pdf_names
 
-_KEPT = (PublicState.VALID, PublicState.NOT_YET)
+_KEPT = (PublicState.VALID, PublicState.EXPIRED, PublicState.NOT_YET)
 _BATCH = 500
 
 

@@ -22,14 +22,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coursecerts.certificates.display import GONE_STATES
+from coursecerts.certificates.display import GONE_STATES, VIEWABLE_STATES
 from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.rendering.context import CertificateRenderContext
 from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.qr import qr_svg
 from coursecerts.certificates.web import selectors
 from coursecerts.certificates.web.rate_limit import rate_limited
-from coursecerts.certificates.web.selectors import PageKind
 from coursecerts.common.credential_input import (
     MAX_CREDENTIAL_BYTES,
     CredentialInputError,
@@ -50,7 +49,7 @@ def certificate_credential(request, verify_uuid: str) -> HttpResponse:
     if page.kind in GONE_STATES:
         with translation.override(views._language_for_messages(request)):
             return views._gone(request, page)
-    if page.kind is not PageKind.VALID:
+    if page.kind not in VIEWABLE_STATES:  # an expired certificate's credential says so: validUntil (ADR 0025)
         return views._not_found(request)
     try:
         document = credential_for_certificate(certificate=page.certificate)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from coursecerts.certificates.display import GONE_STATES
+from coursecerts.certificates.display import GONE_STATES, VIEWABLE_STATES
 from coursecerts.certificates.rendering import selectors as rendering_selectors
 from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.language import page_language
@@ -220,7 +220,7 @@ def certificate_pdf(request, verify_uuid: str) -> FileResponse | HttpResponse:
     if page.kind in GONE_STATES:
         with translation.override(_language_for_messages(request)):
             return _gone(request, page)
-    if page.kind is not PageKind.VALID:
+    if page.kind not in VIEWABLE_STATES:  # an expired certificate's PDF says so (ADR 0025)
         return _not_found(request)
     certificate = page.certificate
     language = _language(request, certificate.course, certificate.template_version)

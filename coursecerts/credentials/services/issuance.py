@@ -45,6 +45,7 @@ def certificate_facts(certificate: GeneratedCertificate, *, now: datetime | None
         date=documents.xsd_datetime(date or timezone.now()),
         course_key=str(course_run.id),
         mode=certificate.mode,
+        valid_until=documents.xsd_datetime(certificate.expires_date) if certificate.expires_date else "",
     )
 
 
