@@ -29,7 +29,14 @@ PASSWORD = "provider password 1"
 USERS = [  # the provider's people; coursecerts knows carol and erin already (learners imported from the LMS)
     {"username": "carol", "email": "carol@example.com", "first_name": "Carol", "password": PASSWORD},
     {"username": "dave", "email": "dave@example.com", "first_name": "Dave", "password": PASSWORD},
-    {"username": "erin", "email": "erin@example.com", "first_name": "Erin", "password": PASSWORD},
+    # erin is staff at the LMS: the JWT says administrator, which gives her nothing in coursecerts
+    {
+        "username": "erin",
+        "email": "erin@example.com",
+        "first_name": "Erin",
+        "password": PASSWORD,
+        "is_staff": True,
+    },
 ]
 RUN = "course-v1:edX+Physics+2026"
 
@@ -187,6 +194,7 @@ def test_sign_in_with_open_edx_matches_the_lms_username(page, live_server, sso, 
     identity = UserSocialAuth.objects.get(provider="edx-oauth2")
     assert identity.uid == "erin" and identity.user.username == "erin"
     assert identity.extra_data["user_id"]  # the LMS's user id, as Open edX services keep it
+    assert identity.user.is_staff is False  # global staff is coursecerts' to give (ADR 0022)
     page.click("text=Sign out")
     page.wait_for_url(f"{sso}/logout")  # on to the LMS's logout (SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL)
 
