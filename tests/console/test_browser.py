@@ -114,8 +114,14 @@ def test_course_staff_look_a_learner_up_and_download_the_reports_but_cannot_act(
     report = open(download.value.path()).read()
     assert report.splitlines()[0].startswith("username,email,mode")
     assert "ada," in report and "cy," in report
-    page.goto(f"{live_server.url}/console/{run.id}/generate")
-    assert page.locator("#generate-form").count() == 0 and page.locator(".read-only").is_visible()
+    for path, form in [
+        ("generate", "#generate-form"),
+        ("exceptions", "#allowlist-add"),
+        ("configuration", "#configuration-form"),
+    ]:
+        page.goto(f"{live_server.url}/console/{run.id}/{path}")
+        assert page.locator(form).count() == 0 and page.locator(".read-only").is_visible(), path
+        assert page.locator("main form[method=post] button").count() == 0, path
 
 
 def test_a_person_with_no_role_sees_nothing(open_as, live_server, run, nobody, learners):
@@ -217,6 +223,7 @@ def test_every_page_is_accessible_fits_a_phone_and_mirrors_in_arabic(
         arabic.goto(url)
         assert arabic.locator("html").get_attribute("dir") == "rtl", path
         assert arabic.locator("html").get_attribute("lang") == "ar", path
+        assert arabic.locator(".site-name").inner_text() == "لوحة فريق المقرر", path
         header = arabic.locator(".site-name").bounding_box()
         assert header["x"] > DESKTOP["width"] / 2, path  # the header starts on the right
         if SCREENSHOTS:
