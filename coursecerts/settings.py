@@ -531,6 +531,12 @@ CELERY_BEAT_SCHEDULE = {
 # a signed name-correction link stays usable, how many weeks before expiry the learner is told, and how often
 # celery beat looks for certificates expiring within that window (each notice is recorded and handed over once).
 NAME_CORRECTION_LINK_MAX_AGE_DAYS = env_int("NAME_CORRECTION_LINK_MAX_AGE_DAYS", 30, minimum=1)
+CERTIFICATE_EXPIRY_NOTICE_WEEKS = env_int("CERTIFICATE_EXPIRY_NOTICE_WEEKS", 4, minimum=0)
+CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS = env_int("CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS", 3600, minimum=60)
+CELERY_BEAT_SCHEDULE["certificate-expiry-notices"] = {
+    "task": "coursecerts.certificates.tasks.record_expiry_notices",
+    "schedule": float(CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS),
+}
 if EVENT_RELAY_BEAT_SECONDS:
     CELERY_BEAT_SCHEDULE["relay-events"] = {
         "task": "coursecerts.events.tasks.relay_events",

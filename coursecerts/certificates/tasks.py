@@ -93,3 +93,13 @@ def generate_certificates_for_learners(*, course_key: str, user_ids: list[int], 
         return {}
     tally = learners_generate_in_chunks(course_run=course_run, user_ids=sorted(user_ids), source=source)
     return dict(tally.outcomes)
+
+
+@shared_task
+def record_expiry_notices() -> dict:
+    """Record the expiry notices owed (certificates expiring within CERTIFICATE_EXPIRY_NOTICE_WEEKS) and hand them
+    to the notifications app, each once (celery beat runs this every CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS;
+    ADR 0025). Returns the counts: recorded, handed_over, owed."""
+    from coursecerts.certificates.services.expiry import expiry_notices_run
+
+    return expiry_notices_run().as_dict()
