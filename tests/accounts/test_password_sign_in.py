@@ -93,3 +93,23 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, alice, settings):
     response = client.post("/accounts/login/", {"username": "alice", "password": "correct horse battery"})
     assert response.status_code == 429
     assert SESSION_KEY not in client.session
+
+
+def test_configured_providers_get_a_button_and_only_their_origins_in_form_action(client, settings):
+    settings.SOCIAL_AUTH_EDX_OAUTH2_KEY = "coursecerts-sso"
+    settings.SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = "http://lms.internal:8000"
+    settings.SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = "https://lms.example.org"
+    response = client.get("/accounts/login/")
+
+    html = response.content.decode()
+    assert "Sign in with Open edX" in html
+    assert 'action="/accounts/login/edx-oauth2/"' in html
+    form_action = next(
+        part for part in response["Content-Security-Policy"].split(";") if "form-action" in part
+    )
+    assert form_action.split() == ["form-action", "'self'", "https://lms.example.org"]
+
+
+def test_an_unconfigured_provider_s_urls_answer_404(client):
+    assert client.post("/accounts/login/oidc/").status_code == 404
+    assert client.get("/accounts/complete/edx-oauth2/?code=x&state=y").status_code == 404
