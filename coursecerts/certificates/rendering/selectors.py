@@ -22,6 +22,7 @@ from coursecerts.certificates.models import (
 from coursecerts.certificates.rendering.configuration import printed_titles, web_view_config
 from coursecerts.certificates.rendering.context import CertificateRenderContext, SignatoryData
 from coursecerts.certificates.rendering.qr import qr_svg
+from coursecerts.certificates.rendering.stored import known_qr_codes
 from coursecerts.courses.models import CertificatesDisplayBehaviors as CDB
 from coursecerts.courses.models import CourseRun
 
@@ -67,6 +68,7 @@ def certificate_render_context(
         status=public_state.value if public_state is not None else "",
         expires_date=certificate.expires_date,
         expired=is_expired(certificate, now),
+        known_qr=known_qr_codes(certificate),
     )
 
 
@@ -100,7 +102,15 @@ def _preview_date(course_run: CourseRun) -> datetime:
 
 
 def _context(
-    *, course_run, configuration, mode, stored_course_title, verify_uuid, language, **values
+    *,
+    course_run,
+    configuration,
+    mode,
+    stored_course_title,
+    verify_uuid,
+    language,
+    known_qr: dict[str, str] | None = None,
+    **values,
 ) -> CertificateRenderContext:
     with translation.override(language):
         # A run loaded with its web-view configuration (`web_view_configured`, web.page_cache) spares the query.
@@ -131,7 +141,7 @@ def _context(
         certificate_id=verify_uuid,
         verify_url=verify_url,
         pdf_url=reverse("certificates:pdf", args=[verify_uuid]) + f"?{urlencode({'lang': language})}",
-        qr_svg=qr_svg(verify_url),
+        qr_svg=(known_qr or {}).get(verify_url) or qr_svg(verify_url),  # stored with the certificate
         language=language,
         direction=direction,
         extra=config,

@@ -27,6 +27,7 @@ from coursecerts.certificates.models import GeneratedCertificate
 from coursecerts.certificates.rendering.context import CertificateRenderContext
 from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.qr import qr_svg
+from coursecerts.certificates.rendering.stored import known_qr_codes
 from coursecerts.certificates.web import selectors
 from coursecerts.certificates.web.rate_limit import rate_limited
 from coursecerts.common.credential_input import (
@@ -76,7 +77,7 @@ def with_credential_offer(
         context,
         credential_url=url,
         credential_download_url=f"{path}?download=1",
-        credential_qr_svg=qr_svg(url),
+        credential_qr_svg=known_qr_codes(certificate).get(url) or qr_svg(url),  # stored with the certificate
     )
 
 

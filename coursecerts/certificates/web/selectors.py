@@ -11,6 +11,7 @@ from coursecerts.certificates.models import CertificateTemplateVersion, Generate
 from coursecerts.certificates.rendering.cascade import published_version_for_course
 from coursecerts.certificates.rendering.selectors import certificate_get_for_rendering
 from coursecerts.certificates.web import page_cache
+from coursecerts.common.compiled_query import CompiledQuery
 from coursecerts.courses.models import CourseAccessRole, CourseRoles, CourseRun
 
 # What a page shows is the certificate's public state (display.certificate_public_status).
@@ -25,16 +26,27 @@ class CertificatePage:
     withdrawn_at: datetime | None = None  # INVALIDATED and REVOKED
 
 
+# The stored render data comes in the same query (rendering.stored); verify_uuid is unique, so no ORDER BY. Compiled
+# once (common.compiled_query): a first visit's page costs this query, not its compilation.
+_certificate_with_render_data = CompiledQuery(
+    GeneratedCertificate,
+    lambda verify_uuid: (
+        GeneratedCertificate.objects.select_related(
+            "template_version__template", "date_override", "render_data"
+        )
+        .filter(verify_uuid=verify_uuid)
+        .order_by()[:1]
+    ),
+)
+
+
 def certificate_get_with_cached_run(
     verify_uuid: str, course_stamp: page_cache.CourseStamp
 ) -> GeneratedCertificate | None:
-    """As rendering.selectors.certificate_get_for_rendering, with the run's part (run, organisation,
-    configuration, signatories) taken from the per-process cache while `course_stamp` holds: one light query."""
-    certificate = (
-        GeneratedCertificate.objects.select_related("template_version__template", "date_override")
-        .filter(verify_uuid=verify_uuid)
-        .first()
-    )
+    """As rendering.selectors.certificate_get_for_rendering, with the run's part (run, organisation, configuration,
+    signatories) taken from the per-process cache while `course_stamp` holds, and the render data stored with the
+    certificate: one query."""
+    certificate = _certificate_with_render_data.get(verify_uuid)
     if certificate is not None:
         certificate.course = page_cache.course_run_cached(course_stamp, course_run_get_for_page)
     return certificate
