@@ -8,9 +8,10 @@ signing     2,000 OpenBadgeCredentials (names in Latin, Cyrillic, Arabic, Hebrew
             - the compiled path the service uses (credentials.compiled: the expansion compiled once per
               shape, a document's strings read into it ("expansion"), its N-Quads filled and labelled
               by RDFC-1.0 ("canonicalization"); the proof configuration canonicalized once per batch).
-generation  course-wide generation of N learners (bench/generate.py's course) in one process, run twice on
-            the same data: without credentials (the CERTIFICATES_WRITTEN receiver disconnected) and with them
-            (issued and signed in each chunk). Wall-clock seconds.
+generation  course-wide generation of N learners (bench/generate.py's course) in one process, --rounds times
+            each way on the same data, interleaved: without credentials (the CERTIFICATES_WRITTEN receiver
+            disconnected) and with them (issued in each chunk; signed when first asked for). Medians of the
+            wall-clock and CPU seconds.
 
     .venv/bin/python bench/credentials.py                          # signing, and 10,000 learners on SQLite
     .venv/bin/python bench/credentials.py --sizes 10000 100000 --databases sqlite postgresql
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
 
@@ -141,7 +143,36 @@ def measure_signing(count: int) -> dict:
 # --- course-wide generation with and without credentials (child process per database and size) ---------------
 
 
-def child(size: int) -> None:
+def _reset() -> None:
+    from generate import reset_certificates
+
+    from coursecerts.credentials.models import StatusList
+
+    reset_certificates()  # the credentials go with their certificates
+    StatusList.objects.all().delete()
+
+
+def _generate(run, *, credentials: bool) -> dict:
+    from generate import measure_set_based
+
+    from coursecerts.common import signals
+    from coursecerts.credentials.handlers import certificates_written
+    from coursecerts.credentials.models import OpenBadgeCredential
+
+    _reset()
+    if credentials:
+        signals.CERTIFICATES_WRITTEN.connect(certificates_written, dispatch_uid="credentials_sync")
+    else:
+        signals.CERTIFICATES_WRITTEN.disconnect(dispatch_uid="credentials_sync")
+    started = time.process_time()
+    result = measure_set_based(run)
+    result["cpu"] = time.process_time() - started
+    result["credentials"] = OpenBadgeCredential.objects.count()
+    assert bool(result["credentials"]) is credentials
+    return result
+
+
+def child(size: int, rounds: int) -> None:
     import logging
 
     import django
@@ -150,29 +181,18 @@ def child(size: int) -> None:
     django.setup()
     logging.getLogger("coursecerts").setLevel(logging.WARNING)
     from django.core.management import call_command
-    from generate import load_course, measure_set_based, reset_certificates
-
-    from coursecerts.common import signals
-    from coursecerts.credentials.handlers import certificates_written
-    from coursecerts.credentials.models import OpenBadgeCredential
+    from generate import load_course
 
     call_command("migrate", verbosity=0)
     run = load_course(size)
-    signals.CERTIFICATES_WRITTEN.disconnect(dispatch_uid="credentials_sync")
-    started = time.process_time()
-    without = measure_set_based(run)
-    without["cpu"] = time.process_time() - started
-    assert not OpenBadgeCredential.objects.exists()
-    reset_certificates()
-    signals.CERTIFICATES_WRITTEN.connect(certificates_written, dispatch_uid="credentials_sync")
-    started = time.process_time()
-    with_credentials = measure_set_based(run)
-    with_credentials["cpu"] = time.process_time() - started
-    with_credentials["credentials"] = OpenBadgeCredential.objects.count()
+    without, with_credentials = [], []
+    for _ in range(rounds):  # interleaved (A, B, A, B...): a change of the machine's load falls on both
+        without.append(_generate(run, credentials=False))
+        with_credentials.append(_generate(run, credentials=True))
     print(json.dumps({"without": without, "with": with_credentials}))
 
 
-def run_child(database: str, size: int) -> dict:
+def run_child(database: str, size: int, rounds: int) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as tmp:
         env["COURSECERTS_VAR_DIR"] = tmp
@@ -182,7 +202,7 @@ def run_child(database: str, size: int) -> dict:
             env.setdefault("CREDENTIALS_KEY_ENCRYPTION_KEY", "Y3JlZGVudGlhbHMtYmVuY2gtb25seS1rZWstMzJieXQ=")
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        command = [sys.executable, __file__, "--child", str(size)]
+        command = [sys.executable, __file__, "--child", str(size), "--rounds", str(rounds)]
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"{database} {size}: child failed\n{done.stderr[-3000:]}")
@@ -196,10 +216,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000])
     parser.add_argument("--databases", nargs="*", default=["sqlite"], choices=["sqlite", "postgresql"])
     parser.add_argument("--signatures", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="generation runs of each kind, interleaved")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.rounds)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursecerts.settings")
     import django
@@ -207,7 +228,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     print("signing (CPU seconds of this process; shares of the time per step)")
-    for name, row in measure_signing(args.signatures).items():
+    for name, row in (measure_signing(args.signatures) if args.signatures else {}).items():
         steps = "  ".join(
             f"{k} {row[k]:.0%}" for k in ("expansion", "canonicalization", "hashing", "ed25519") if k in row
         )
@@ -215,15 +236,21 @@ def main() -> None:
     print("\ncourse-wide generation, one process (wall-clock seconds, and CPU seconds of the process)")
     for database in args.databases:
         for size in args.sizes:
-            result = run_child(database, size)
+            result = run_child(database, size, args.rounds)
             without, with_ = result["without"], result["with"]
+            wall = median(w["seconds"] for w in with_) / median(w["seconds"] for w in without) - 1
+            cpu = median(w["cpu"] for w in with_) / median(w["cpu"] for w in without) - 1
             print(
-                f"  {database:<11}{size:>9,} learners  without {without['seconds']:7.1f} s"
-                f" (CPU {without['cpu']:6.1f} s)  with {with_['seconds']:7.1f} s (CPU {with_['cpu']:6.1f} s)"
-                f"  +{with_['seconds'] / without['seconds'] - 1:.0%} wall,"
-                f" +{with_['cpu'] / without['cpu'] - 1:.0%} CPU,"
-                f" {with_['credentials']:,} credentials"
+                f"  {database:<11}{size:>9,} learners  without {median(w['seconds'] for w in without):7.2f} s"
+                f" (CPU {median(w['cpu'] for w in without):6.2f} s)"
+                f"  with {median(w['seconds'] for w in with_):7.2f} s (CPU {median(w['cpu'] for w in with_):6.2f} s)"
+                f"  {wall:+.0%} wall, {cpu:+.0%} CPU (medians; target <= +50%),"
+                f" {with_[0]['credentials']:,} credentials"
             )
+            rounds = ", ".join(
+                f"{a['seconds']:.2f}/{b['seconds']:.2f}" for a, b in zip(without, with_, strict=True)
+            )
+            print(f"  {'':<11}each round, without/with: {rounds} s")
 
 
 if __name__ == "__main__":

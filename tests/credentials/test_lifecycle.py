@@ -2,6 +2,8 @@
 downloadable (one learner or a course-wide chunk, set-based), revoked for good when it stops being so, replaced
 (old one revoked) when what it says changes or it is reissued, revoked and blanked at retirement."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,8 +51,25 @@ def bit(document) -> bool:
 def test_generation_issues_the_credential_in_its_transaction(course):
     certificate = issue(course)
     live = OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True)
-    assert live.document["credentialSubject"]["name"] == "Ada Lovelace"
-    assert credential_for_certificate(certificate=certificate) == live.document
+    assert live.facts["name"] == "Ada Lovelace"
+    served = credential_for_certificate(certificate=certificate)
+    assert served["credentialSubject"]["name"] == "Ada Lovelace"
+    assert served["id"] == f"urn:uuid:{live.public_id}"
+    assert OpenBadgeCredential.objects.get(pk=live.pk).document == served  # stored once signed
+
+
+def test_the_credential_is_the_same_document_whenever_it_is_signed(course):
+    """Issue freezes what the credential says; it is signed when first asked for, and a signature made at
+    another time (another process, a first reader racing another) is byte for byte the same."""
+    certificate = issue(course)
+    live = OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True)
+    assert live.document == {}  # issued in the writer's transaction, not yet signed
+    first = credential_for_certificate(certificate=certificate)
+    OpenBadgeCredential.objects.filter(pk=live.pk).update(document={})
+    again = credential_for_certificate(certificate=certificate)
+    assert json.dumps(again, sort_keys=True) == json.dumps(first, sort_keys=True)
+    assert first["proof"][0]["created"] == documents.xsd_datetime(live.issued)
+    assert credential_verify(document=again).ok
 
 
 def test_invalidation_revokes_and_the_status_list_then_fails_the_downloaded_credential(course, staff):
@@ -134,6 +153,8 @@ def test_course_wide_generation_issues_credentials_set_based_in_the_chunk(course
     indexes = list(OpenBadgeCredential.objects.values_list("status_list", "status_index"))
     assert len(set(indexes)) == len(indexes)
     assert sorted(i for _, i in indexes) != list(range(33))  # random, not sequential
-    sample = OpenBadgeCredential.objects.filter(certificate__user=users[7]).get().document
+    sample = credential_for_certificate(
+        certificate=OpenBadgeCredential.objects.get(certificate__user=users[7]).certificate
+    )
     assert sample["credentialSubject"]["name"] == "Learner 7"
     assert credential_verify(document=sample).ok

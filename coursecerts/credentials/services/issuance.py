@@ -1,5 +1,11 @@
-"""Issuing credentials: one per downloadable certificate, signed once and stored frozen; set-based for a
-chunk of course-wide generation; revoked and replaced when what the certificate says changes."""
+"""Issuing credentials: one per downloadable certificate, frozen at issue; set-based for a chunk of course-wide
+generation; revoked and replaced when what the certificate says changes.
+
+Issuing records what the credential is (its id, facts, status list index, issuer key and issue time) in the
+writer's transaction; the signature is made when the credential is first asked for (credential_document) and
+stored then. Everything the signed document holds is fixed at issue, and Ed25519 signatures are deterministic,
+so it is the same document, byte for byte, whenever it is signed (ADR 0019; bench/credentials.py: signing in
+the chunk had tripled the cost of course-wide generation)."""
 
 from __future__ import annotations
 
@@ -12,12 +18,13 @@ from django.utils import timezone
 
 from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
 from coursecerts.certificates.models import CertificateDateOverride, CertificateStatuses, GeneratedCertificate
+from coursecerts.common.bulk_insert import bulk_insert
 from coursecerts.common.errors import ApplicationError
 from coursecerts.courses.models import CourseRun
 from coursecerts.credentials import documents
 from coursecerts.credentials.dids import did_for
 from coursecerts.credentials.models import OpenBadgeCredential
-from coursecerts.credentials.services.keys import issuer_key_signing, verification_method_id
+from coursecerts.credentials.services.keys import issuer_key_signing, private_key, verification_method_id
 from coursecerts.credentials.services.status import credentials_revoke, status_indexes_allocate
 from coursecerts.credentials.signer import sign_many
 from coursecerts.credentials.signing import UnsignableDocument, check_strings
@@ -33,17 +40,27 @@ class CredentialNotAvailable(ApplicationError):
     """The certificate has no credential to give: it is not downloadable (or its learner is retired)."""
 
 
-def certificate_facts(certificate: GeneratedCertificate, *, now: datetime | None = None) -> documents.Facts:
-    """Name, course title, organisation and date as the page and the PDF print them (the frozen record)."""
+def certificate_facts(
+    certificate: GeneratedCertificate, *, now: datetime | None = None, memo: dict | None = None
+) -> documents.Facts:
+    """Name, course title, organisation and date as the page and the PDF print them (the frozen record).
+    `memo`: a dict kept by a caller that asks for many certificates' facts, where course titles, course keys
+    and dates repeat (each is then worked out once)."""
+    memo = {} if memo is None else memo
     course_run = certificate.course
-    _, course_title = certificate_titles(course_run, certificate.course_title)
-    date = display_date_for_certificate(certificate, course_run, now)
+    title_key = (course_run.pk, certificate.course_title)
+    if title_key not in memo:
+        memo[title_key] = (certificate_titles(course_run, certificate.course_title)[1], str(course_run.id))
+    course_title, course_key = memo[title_key]
+    date = display_date_for_certificate(certificate, course_run, now) or timezone.now()
+    if date not in memo:
+        memo[date] = documents.xsd_datetime(date)
     return documents.Facts(
         name=certificate.name,
         course=course_title,
         organization=course_run.organization.name,
-        date=documents.xsd_datetime(date or timezone.now()),
-        course_key=str(course_run.id),
+        date=memo[date],
+        course_key=course_key,
         mode=certificate.mode,
         valid_until=documents.xsd_datetime(certificate.expires_date) if certificate.expires_date else "",
     )
@@ -67,8 +84,9 @@ def _prime(certificates: list[GeneratedCertificate]) -> set[int]:
         )
     }
     override_cache = GeneratedCertificate.date_override.related
+    run_cache = GeneratedCertificate.course.field  # the run by its course_id: no need to set course_id again
     for certificate in certificates:
-        certificate.course = runs[certificate.course_id]
+        run_cache.set_cached_value(certificate, runs[certificate.course_id])
         override_cache.set_cached_value(certificate, overrides.get(certificate.pk))
     return set(
         LearnerProfile.objects.filter(
@@ -78,11 +96,11 @@ def _prime(certificates: list[GeneratedCertificate]) -> set[int]:
 
 
 def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
-    """The certificate's signed OpenBadgeCredential, as stored at issue. Issued now if a downloadable
+    """The certificate's signed OpenBadgeCredential, as frozen at issue. Issued now if a downloadable
     certificate has none yet. Raises CredentialNotAvailable for one that is not downloadable."""
-    live = OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).first()
+    live = _live_credential(certificate)
     if live is not None:
-        return live.document
+        return credential_document(credential=live)
     fresh = GeneratedCertificate.objects.filter(pk=certificate.pk).first()
     if fresh is None or not _issuable(fresh, _prime([fresh])):
         raise CredentialNotAvailable("This certificate is not valid, so it has no credential.")
@@ -91,12 +109,49 @@ def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
             credentials_issue(certificates=[fresh])
     except IntegrityError:  # issued meanwhile by another request: read it
         pass
-    live = OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True).first()
+    live = _live_credential(certificate)
     if live is None:
         raise CredentialNotAvailable(
             "This certificate cannot be issued as a credential: its name or title holds a control character."
         )
-    return live.document
+    return credential_document(credential=live)
+
+
+def _live_credential(certificate: GeneratedCertificate) -> OpenBadgeCredential | None:
+    return (
+        OpenBadgeCredential.objects.filter(certificate=certificate, revoked__isnull=True)
+        .select_related("status_list", "issuer_key__organization")
+        .first()
+    )
+
+
+def credential_document(*, credential: OpenBadgeCredential) -> dict:
+    """The signed document of a credential: as stored once signed, else signed now from what was frozen at
+    issue (its id, facts, status list index, issuer key; the proof's `created` is the issue time) and stored.
+    Two first readers at once sign the same bytes (Ed25519 is deterministic), so either write is the same."""
+    if credential.document:
+        return credential.document
+    key = credential.issuer_key
+    facts = documents.Facts(**credential.facts)
+    created = documents.xsd_datetime(credential.issued)
+    unsigned = documents.open_badge_credential(
+        credential_id=f"urn:uuid:{credential.public_id}",
+        facts=facts,
+        issuer_did=did_for(key.organization.short_name),
+        organization_short_name=key.organization.short_name,
+        valid_from=min(facts.date, created),
+        status_list_id=credential.status_list.public_id,
+        status_index=credential.status_index,
+    )
+    (signed,) = sign_many(
+        [unsigned],
+        private_key=private_key(key),
+        verification_method=verification_method_id(key),
+        created=created,
+    )
+    OpenBadgeCredential.objects.filter(pk=credential.pk, revoked__isnull=True).update(document=signed)
+    credential.document = signed
+    return signed
 
 
 def credentials_issue(
@@ -104,15 +159,20 @@ def credentials_issue(
 ) -> list[OpenBadgeCredential]:
     """Issue a credential for each certificate (downloadable, without a live credential: the caller's
     business), set-based: one index allocation per organisation, one bulk insert. In the caller's
-    transaction."""
-    now = now or timezone.now()
-    issued: list[OpenBadgeCredential] = []
+    transaction. Returns them as inserted (without their ids)."""
+    return [OpenBadgeCredential(**row) for row in _issue(certificates, now=now or timezone.now())]
+
+
+def _issue(certificates: list[GeneratedCertificate], *, now: datetime) -> list[dict]:
+    """credentials_issue's work; returns the field values of the credentials inserted."""
     by_org: dict[int, list[tuple[GeneratedCertificate, documents.Facts]]] = {}
+    titles: dict = {}  # course titles and dates repeat in a chunk: computed once each
     for certificate in certificates:
-        facts = certificate_facts(certificate, now=now)
+        facts = certificate_facts(certificate, now=now, memo=titles)
         if not _signable(certificate, facts):
             continue
         by_org.setdefault(certificate.course.organization_id, []).append((certificate, facts))
+    issued: list[dict] = []
     for group in by_org.values():
         issued += _issue_group(group, now=now)
     return issued
@@ -129,44 +189,30 @@ def _signable(certificate, facts: documents.Facts) -> bool:
     return True
 
 
-def _issue_group(group, *, now) -> list[OpenBadgeCredential]:
-    """One organisation's credentials: one key, one index allocation, one signing pass, one bulk insert."""
+def _issue_group(group, *, now) -> list[dict]:
+    """One organisation's credentials: one key, one index allocation, one bulk insert; signed when first asked
+    for (credential_document)."""
     organization = group[0][0].course.organization
-    key, private = issuer_key_signing(organization=organization)
+    key, _ = issuer_key_signing(organization=organization)
     pairs = status_indexes_allocate(organization=organization, count=len(group))
-    issuer_did = did_for(organization.short_name)
-    created = documents.xsd_datetime(now)
-    rows, unsigned = [], []
-    for (certificate, facts), (status_list, index) in zip(group, pairs, strict=True):
-        public_id = uuid.uuid4()
-        unsigned.append(
-            documents.open_badge_credential(
-                credential_id=f"urn:uuid:{public_id}",
-                facts=facts,
-                issuer_did=issuer_did,
-                organization_short_name=organization.short_name,
-                valid_from=min(facts.date, created),
-                status_list_id=status_list.public_id,
-                status_index=index,
-            )
-        )
-        rows.append(
-            OpenBadgeCredential(
-                public_id=public_id,
-                certificate=certificate,
-                status_list=status_list,
-                status_index=index,
-                issuer_key=key,
-                facts=facts.as_dict(),
-                issued=now,
-            )
-        )
-    signed = sign_many(
-        unsigned, private_key=private, verification_method=verification_method_id(key), created=created
-    )
-    for row, document in zip(rows, signed, strict=True):
-        row.document = document
-    return OpenBadgeCredential.objects.bulk_create(rows, batch_size=500)
+    rows = [
+        {
+            "public_id": uuid.uuid4(),
+            "certificate_id": certificate.pk,
+            "status_list_id": status_list.pk,
+            "status_index": index,
+            "issuer_key_id": key.pk,
+            "document": {},
+            "facts": facts.as_dict(),
+            "issued": now,
+        }
+        for (certificate, facts), (status_list, index) in zip(group, pairs, strict=True)
+    ]
+    bulk_insert(OpenBadgeCredential, rows, varying=_VARYING)
+    return rows
+
+
+_VARYING = ("public_id", "certificate_id", "status_list_id", "status_index", "facts")
 
 
 def credentials_sync(*, certificates: list[GeneratedCertificate], reason: str = "changed") -> dict:
@@ -202,5 +248,5 @@ def credentials_sync(*, certificates: list[GeneratedCertificate], reason: str = 
         OpenBadgeCredential.objects.filter(certificate__in=certificates).exclude(facts={}).update(
             document={}, facts={}
         )
-    issued = credentials_issue(certificates=issue, now=now) if issue else []
+    issued = _issue(issue, now=now) if issue else []
     return {"issued": len(issued), "revoked": revoked}

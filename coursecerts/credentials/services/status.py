@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from coursecerts.common.errors import ApplicationError
@@ -51,14 +52,34 @@ def status_indexes_allocate(*, organization: Organization, count: int) -> list[t
         )
         if status_list is None:
             status_list = StatusList.objects.create(organization=organization)
-        used = set(
-            OpenBadgeCredential.objects.filter(status_list=status_list).values_list("status_index", flat=True)
-        )
-        take = min(count - len(pairs), STATUS_LIST_FILL - len(used))
-        free = [i for i in range(status_list.size) if i not in used] if used else range(status_list.size)
-        pairs += [(status_list, index) for index in _random.sample(free, take)]
-        StatusList.objects.filter(pk=status_list.pk).update(used=len(used) + take)
+        take = min(count - len(pairs), STATUS_LIST_FILL - status_list.used)
+        pairs += [(status_list, index) for index in _draw_unused(status_list, take)]
+        StatusList.objects.filter(pk=status_list.pk).update(used=F("used") + take)
     return pairs
+
+
+_DRAW_BATCH = 5000  # candidates asked about per query (well under every backend's parameter limit)
+
+
+def _draw_unused(status_list: StatusList, take: int) -> list[int]:
+    """`take` distinct indexes of the list at random that no credential holds: draws candidates and asks which
+    of those are taken (a query about the candidates only), then draws again for the rest. The list is at most
+    half full, so a round finds most of what it needs. (Reading every used index of the list instead cost a
+    chunk up to 65,536 rows.)"""
+    chosen: set[int] = set()
+    free_share = max(status_list.size - status_list.used, 1) / status_list.size
+    while len(chosen) < take:
+        wanted = min(int((take - len(chosen)) / free_share) + 8, _DRAW_BATCH, status_list.size)
+        candidates = set(_random.sample(range(status_list.size), wanted)) - chosen
+        taken = OpenBadgeCredential.objects.filter(
+            status_list=status_list, status_index__in=sorted(candidates)
+        ).values_list("status_index", flat=True)
+        free = list(candidates.difference(taken))
+        _random.shuffle(free)
+        chosen.update(free[: take - len(chosen)])
+    drawn = list(chosen)
+    _random.shuffle(drawn)
+    return drawn
 
 
 def credentials_revoke(
