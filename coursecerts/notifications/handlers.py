@@ -1,8 +1,10 @@
 """The notifications app's hooks on the certificates app, all inside the writer's transaction:
 
-- CERTIFICATES_WRITTEN: after the commit, the email sink is run (tasks.send_learner_emails): the relay hands it
-  the new certificate events and it sends the issue emails they owe. One task per transaction (a course-wide
-  chunk is one), never one per learner.
+- CERTIFICATES_WRITTEN "retired" (ADR 0012): the learner's emails not sent yet are cancelled, what they carry
+  beyond the certificate (a requested name) is blanked, and their page of certificates is deleted.
+- CERTIFICATES_WRITTEN otherwise: after the commit, the email sink is run (tasks.send_learner_emails): the
+  relay hands it the new certificate events and it sends the issue emails they owe. One task per transaction
+  (a course-wide chunk is one), never one per learner.
 - NAME_CORRECTION_DECIDED: the learner is told the decision (kinds.NAME_CORRECTION_DECIDED).
 - CERTIFICATE_EXPIRY_NOTICES_OWED: the learner is told their certificate expires soon (kinds.EXPIRY_NOTICE);
   returns True (the notices are taken over)."""
@@ -11,12 +13,14 @@ from django.dispatch import receiver
 
 from coursecerts.common import signals
 from coursecerts.notifications import kinds
-from coursecerts.notifications.services import learner_emails_queue, send_after_commit
+from coursecerts.notifications.services import learner_emails_forget, learner_emails_queue, send_after_commit
 
 
 @receiver(signals.CERTIFICATES_WRITTEN, dispatch_uid="notifications_send_after_commit")
 def certificates_written(sender, certificates, reason="changed", **kwargs):
-    if reason != "retired":
+    if reason == "retired":
+        learner_emails_forget(certificates=certificates)
+    else:
         send_after_commit()
 
 

@@ -80,3 +80,30 @@ def test_an_expiry_notice_is_told_once_with_the_date(certificate, captured_on_co
     (message,) = mail.outbox
     assert "expires on" in message.subject
     assert str(expires.year) in message.body
+
+
+def test_retirement_cancels_what_is_owed_blanks_what_emails_carry_and_deletes_the_page(
+    certificate, staff, smtp_server, captured_on_commit
+):
+    from coursecerts.certificates.services.retirement import learner_retire
+    from coursecerts.notifications.learner_page import learner_page_link
+    from coursecerts.notifications.models import EmailStates, LearnerPage
+
+    learner_page_link(certificate.user)
+    smtp_server.fail_with = "451 4.3.0 Try again later"
+    correction = ask(certificate)
+    with captured_on_commit(execute=True):
+        name_correction_refuse(correction=correction, actor=staff, note="No.")
+    owed = LearnerEmail.objects.get(kind=kinds.NAME_CORRECTION_DECIDED)
+    assert owed.state == EmailStates.PENDING and owed.context["requested_name"] == "Ada Lovelace"
+
+    with captured_on_commit(execute=True):
+        learner_retire(user=certificate.user, source="test")
+
+    owed.refresh_from_db()
+    assert (owed.state, owed.context, owed.last_error) == (
+        EmailStates.CANCELLED,
+        {},
+        "The learner was retired.",
+    )
+    assert not LearnerPage.objects.exists()

@@ -1,0 +1,206 @@
+"""Learner emails for a course-wide run (README "The learner's side"): how fast the issue emails of a
+--size-learner run (100,000 by default) are owed and then rendered and handed to a real SMTP server.
+
+  hand-over   the relay hands the run's certificate.created events to the email sink, which owes one email per
+              issue (LearnerEmail rows, in the cursor's transaction): events/s;
+  send        learner_emails_send_due(): every email rendered (subject, text and HTML in the course's language,
+              with the learner page's signed link and the share links) and handed to an aiosmtpd server on
+              loopback, LEARNER_EMAIL_BATCH_SIZE to an SMTP connection: emails/s. The server runs in its own
+              process, counts what it accepts and throws it away.
+
+--rounds sends the same emails again (they are made due again between rounds) and prints each round and the
+median. Generation itself runs first with the email kick switched off, so that the phases are measured apart.
+
+    .venv/bin/python bench/emails.py                          # PostgreSQL, 100,000 learners
+    .venv/bin/python bench/emails.py --database sqlite --size 10000
+PostgreSQL is reached at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/coursecerts_bench_emails,
+dropped and created again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench_emails"
+)
+
+
+# --- the SMTP server (its own process) ---------------------------------------------------------------------
+
+
+class CountingSink:
+    def __init__(self):
+        self.accepted = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.accepted += len(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def smtp_server(port: int, count_file: str) -> None:
+    """Serve until SIGTERM, then write how many recipients were accepted."""
+    from aiosmtpd.controller import Controller
+
+    handler = CountingSink()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    stopped = asyncio.Event()
+    loop = asyncio.new_event_loop()
+    loop.add_signal_handler(signal.SIGTERM, stopped.set)
+    loop.run_until_complete(stopped.wait())
+    controller.stop()
+    Path(count_file).write_text(str(handler.accepted))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- the measuring child process -----------------------------------------------------------------------------
+
+
+def hand_over() -> dict:
+    from unittest import mock
+
+    from coursecerts.events.relay import relay_once
+    from coursecerts.notifications.models import LearnerEmail
+    from coursecerts.notifications.sink import EMAIL_SINK, EmailSink
+
+    with mock.patch.object(EmailSink, "run_due", return_value=0):
+        started = time.perf_counter()
+        (outcome,) = relay_once(names=[EMAIL_SINK])
+        elapsed = time.perf_counter() - started
+    assert not outcome.error, outcome.error
+    return {"events": outcome.handed, "emails": LearnerEmail.objects.count(), "seconds": elapsed}
+
+
+def send_round() -> dict:
+    from django.utils import timezone
+
+    from coursecerts.notifications.models import EmailStates, LearnerEmail
+    from coursecerts.notifications.services import learner_emails_send_due
+
+    LearnerEmail.objects.update(state=EmailStates.PENDING, next_attempt_at=timezone.now(), attempts=0)
+    started = time.perf_counter()
+    done = learner_emails_send_due()
+    elapsed = time.perf_counter() - started
+    sent = LearnerEmail.objects.filter(state=EmailStates.SENT).count()
+    return {"attempted": done, "sent": sent, "seconds": elapsed}
+
+
+def child(size: int, rounds: int, port: int) -> None:
+    import logging
+    from unittest import mock
+
+    import django
+
+    django.setup()
+    logging.getLogger("coursecerts").setLevel(logging.WARNING)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+    from django.test import override_settings
+    from generate import load_course, measure_set_based
+
+    call_command("migrate", verbosity=0)
+    run = load_course(size)
+    get_user_model().objects.update(email=Concat("username", Value("@example.org")))
+    with mock.patch("coursecerts.notifications.handlers.send_after_commit"):  # the phases are measured apart
+        generated = measure_set_based(run)
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": port,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+    }
+    with override_settings(**smtp):
+        handed = hand_over()
+        sends = [send_round() for _ in range(rounds)]
+    print(json.dumps({"learners": size, "generated": generated, "hand_over": handed, "sends": sends}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="send rounds (the median counts)")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="LEARNER_EMAIL_BATCH_SIZE (default: the setting)"
+    )
+    parser.add_argument("--database", default="postgresql", choices=["sqlite", "postgresql"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smtp-server", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--count-file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.smtp_server:
+        return smtp_server(args.smtp_server, args.count_file)
+    if args.child:
+        return child(args.size, args.rounds, args.port)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    if args.batch:
+        env["LEARNER_EMAIL_BATCH_SIZE"] = str(args.batch)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COURSECERTS_VAR_DIR"] = tmp
+        if args.database == "postgresql":
+            recreate_postgres(POSTGRES_URL)
+            env["DATABASE_URL"] = POSTGRES_URL
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        count_file = f"{tmp}/accepted"
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--smtp-server", str(port), "--count-file", count_file], cwd=ROOT
+        )
+        time.sleep(1)
+        try:
+            command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds),
+                       "--port", str(port)]  # fmt: skip
+            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        accepted = int(Path(count_file).read_text()) if Path(count_file).exists() else -1
+    if done.returncode:
+        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    generated, handed, sends = result["generated"], result["hand_over"], result["sends"]
+    rates = [send["sent"] / send["seconds"] for send in sends]
+    print(f"{args.database}, {result['learners']:,} learners, one process, batch {args.batch or 'default'}:")
+    print(f"  generation (emails off)  {generated['written']:,} certificates in {generated['seconds']:.1f} s")
+    print(
+        f"  hand-over                {handed['events']:,} events -> {handed['emails']:,} emails owed in "
+        f"{handed['seconds']:.2f} s = {handed['events'] / handed['seconds']:,.0f} events/s"
+    )
+    for index, (send, rate) in enumerate(zip(sends, rates, strict=True), 1):
+        print(
+            f"  send, round {index}           {send['sent']:,} emails in {send['seconds']:.1f} s = {rate:,.0f} emails/s"
+        )
+    print(f"  send, median             {statistics.median(rates):,.0f} emails/s rendered and handed to SMTP")
+    print(f"  the SMTP server accepted {accepted:,} messages ({len(sends)} rounds)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    main()
