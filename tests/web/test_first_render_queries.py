@@ -62,7 +62,7 @@ def test_a_stored_page_is_the_page_rendered(client, course_run, monkeypatch, dja
     certificate, other = issue(course_run, name="Jane Doe"), issue(course_run, name="John Roe")
     rendered = first_visit(client, certificate).content
     first_visit(client, other)
-    monkeypatch.setattr("coursecerts.certificates.web.views.render_certificate_html", _fail)
+    monkeypatch.setattr("coursecerts.certificates.web.stored_pages.render_certificate_html", _fail)
     monkeypatch.setattr("segno.make", _fail)
     assert first_visit(client, certificate).content == rendered
     with django_assert_num_queries(2):  # key, certificate with its stored page
@@ -194,3 +194,36 @@ def test_the_compiled_certificate_query_loads_what_the_queryset_does(client, cou
 
 def _values(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def render_certificate_pages(*args) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("render_certificate_pages", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_pages_rendered_ahead_serve_the_first_visit(client, course_run, monkeypatch):
+    certificate, other = issue(course_run, name="Jane Doe"), issue(course_run, name="John Roe")
+    invalidated = issue(course_run, name="Max Muster")
+    certificate_invalidation_create(certificate=invalidated, invalidated_by=UserFactory(username="prof"))
+    assert render_certificate_pages().startswith("2 pages rendered and stored, 2 certificates looked at")
+    assert stored(invalidated) is None
+    assert render_certificate_pages().startswith("0 pages rendered and stored, 0 certificates looked at")
+    monkeypatch.setattr("coursecerts.certificates.web.stored_pages.render_certificate_html", _fail)
+    monkeypatch.setattr("segno.make", _fail)
+    body = first_visit(client, certificate).content.decode()
+    assert "Jane Doe" in body and body == stored(certificate).page_html
+    assert "John Roe" in first_visit(client, other).content.decode()
+
+
+def test_all_renders_again_only_pages_out_of_date(client, course_run, certificate):
+    render_certificate_pages()
+    assert render_certificate_pages("--all").startswith("0 pages rendered and stored, 1 certificates")
+    course_run.organization.name = "Renamed Institute"
+    course_run.organization.save()
+    assert render_certificate_pages("--all").startswith("1 pages rendered and stored, 1 certificates")
+    assert "Renamed Institute" in stored(certificate).page_html

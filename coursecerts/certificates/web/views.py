@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -21,19 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from coursecerts.certificates.display import GONE_STATES, VIEWABLE_STATES, display_date_for_certificate
+from coursecerts.certificates.display import GONE_STATES, VIEWABLE_STATES
 from coursecerts.certificates.rendering import selectors as rendering_selectors
-from coursecerts.certificates.rendering import stored
 from coursecerts.certificates.rendering.dates import certificate_date
 from coursecerts.certificates.rendering.language import page_language
 from coursecerts.certificates.rendering.render import render_certificate_html
 from coursecerts.certificates.services.pdf import certificate_pdf_get_or_render, open_stored_pdf
-from coursecerts.certificates.web import credential_views, page_cache, selectors
+from coursecerts.certificates.web import page_cache, selectors
 from coursecerts.certificates.web.certificate_ids import canonical_certificate_id
 from coursecerts.certificates.web.csp import allow_operator_template_styles
 from coursecerts.certificates.web.events import track_evidence_visited
 from coursecerts.certificates.web.rate_limit import rate_limited
 from coursecerts.certificates.web.selectors import PageKind
+from coursecerts.certificates.web.stored_pages import certificate_page_html
 from coursecerts.common.keys import InvalidCourseKey, parse_course_key
 from coursecerts.courses.models import CourseModes
 
@@ -150,7 +148,7 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
         if page.kind is PageKind.NOT_YET:
             return _not_yet(request, page.available_date)
         track_evidence_visited(request, certificate)
-        html, display_date = _certificate_html(certificate, language=language, now=now, state=page.kind)
+        html, display_date = certificate_page_html(certificate, language=language, now=now, state=page.kind)
     page_cache.store(
         verify_uuid,
         inputs,
@@ -161,30 +159,6 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
         language=language,
     )
     return _page_response(html, language, certificate.template_version_id)
-
-
-def _certificate_html(certificate, *, language: str, now, state: PageKind) -> tuple[str, datetime | None]:
-    """A valid certificate's page and the date it shows: the page stored with the certificate while everything it
-    was rendered from is unchanged (rendering.stored), else rendered (with the QR codes stored with it) and
-    stored. Call inside translation.override(language)."""
-    display_date = display_date_for_certificate(certificate, certificate.course, now)
-    digest = stored.page_digest(certificate, language=language, state=state.value, display_date=display_date)
-    html = stored.stored_page(certificate, digest)
-    if html is None:
-        context = rendering_selectors.certificate_render_context(
-            certificate, language=language, now=now, public_state=state
-        )
-        context = credential_views.with_credential_offer(context, certificate)
-        html = render_certificate_html(context, certificate.template_version)
-        codes = {context.verify_url: context.qr_svg, context.credential_url: context.credential_qr_svg}
-        stored.render_data_store(
-            certificate=certificate,
-            qr_codes={url: svg for url, svg in codes.items() if url and svg},
-            language=language,
-            digest=digest,
-            html=html,
-        )
-    return html, display_date
 
 
 def _page_response(html: str, language: str, template_version_id: int | None) -> HttpResponse:
