@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from coursecerts.common import signals
-from coursecerts.common.upsert import row_upsert, rows_bulk_upsert, upsert_retried
+from coursecerts.common.bulk_rows import rows_insert, rows_update, rows_where_in, table
+from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 
@@ -45,35 +47,33 @@ class EnrollmentsBulkUpsert:
 def enrollments_bulk_upsert(
     *, course_run: CourseRun, enrollments: Mapping[int, tuple[str, bool]]
 ) -> EnrollmentsBulkUpsert:
-    """enrollment_upsert for many learners of one run at once, {user id: (mode, is_active)}, set-based (one
-    read, bulk inserts and updates). It sends no signal: the caller applies the triggers to `mode_changed` in
-    bulk (coursecerts.certificates.triggers). Call it inside the caller's transaction."""
+    """enrollment_upsert for many learners of one run at once, {user id: (mode, is_active)}, set-based (their
+    rows read at once, written by coursecerts.common.bulk_rows). It sends no signal: the caller applies the
+    triggers to `mode_changed` in bulk (coursecerts.certificates.triggers). Call it inside the caller's
+    transaction."""
+    course_key, now = str(course_run.pk), timezone.now()
     existing = {
-        user_id: (mode, is_active)
-        for user_id, mode, is_active in CourseEnrollment.objects.filter(course=course_run).values_list(
-            "user_id", "mode", "is_active"
+        user_id: (pk, mode, bool(is_active))
+        for pk, user_id, mode, is_active in rows_where_in(
+            f"SELECT id, user_id, mode, is_active FROM {table(CourseEnrollment)} WHERE course_id = %s AND {{in}}",
+            "user_id",
+            enrollments,
+            params=[course_key],
         )
     }
     new, changed, mode_changed = [], [], {}
-    for user_id, values in enrollments.items():
+    for user_id, (mode, is_active) in enrollments.items():
         current = existing.get(user_id)
-        if current == values:
-            continue
-        mode, is_active = values
-        enrollment = CourseEnrollment(user_id=user_id, course=course_run, mode=mode, is_active=is_active)
         if current is None:
-            new.append(enrollment)
+            new.append((user_id, course_key, mode, is_active, now, now))
             continue
-        if current[0] != mode:
+        if current[1:] == (mode, is_active):
+            continue
+        if current[1] != mode:
             mode_changed[user_id] = mode
-        changed.append(enrollment)
-    CourseEnrollment.objects.bulk_create(new, batch_size=1000)
-    rows_bulk_upsert(
-        CourseEnrollment,
-        changed,
-        unique_fields=["user", "course"],
-        update_fields=["mode", "is_active", "modified"],
-    )
+        changed.append((mode, is_active, now, current[0], user_id))
+    rows_insert(CourseEnrollment, ["user", "course", "mode", "is_active", "created", "modified"], new)
+    rows_update(CourseEnrollment, ["mode", "is_active", "modified"], [row[:4] for row in changed])
     return EnrollmentsBulkUpsert(
-        created={e.user_id for e in new}, updated={e.user_id for e in changed}, mode_changed=mode_changed
+        created={row[0] for row in new}, updated={row[4] for row in changed}, mode_changed=mode_changed
     )

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from coursecerts.common import signals
-from coursecerts.common.upsert import row_upsert, rows_bulk_upsert, upsert_retried
+from coursecerts.common.bulk_rows import rows_insert, rows_update, rows_where_in, table
+from coursecerts.common.upsert import row_upsert, upsert_retried
 from coursecerts.courses.models import CourseRun
 from coursecerts.grades.models import PersistentCourseGrade
 
@@ -49,19 +51,24 @@ def course_grades_bulk_update(
     *, course_run: CourseRun, grades: Mapping[int, tuple[float, bool] | None]
 ) -> GradesBulkUpdate:
     """course_grade_update for many learners of one run at once, {user id: (percent, passed)}, or None to
-    leave a learner's stored grade as it is; set-based (one read, bulk inserts and updates). It sends no
-    signal: the caller applies the triggers to the transitions it returns, in bulk
-    (coursecerts.certificates.triggers). Call it inside the caller's transaction."""
+    leave a learner's stored grade as it is; set-based (their rows read at once, written by
+    coursecerts.common.bulk_rows). It sends no signal: the caller applies the triggers to the transitions it
+    returns, in bulk (coursecerts.certificates.triggers). Call it inside the caller's transaction."""
+    course_key, now = str(course_run.pk), timezone.now()
     existing = {
-        user_id: (percent, passed)
-        for user_id, percent, passed in PersistentCourseGrade.objects.filter(course=course_run).values_list(
-            "user_id", "percent_grade", "passed"
+        user_id: (pk, percent, bool(passed))
+        for pk, user_id, percent, passed in rows_where_in(
+            f"SELECT id, user_id, percent_grade, passed FROM {table(PersistentCourseGrade)} "
+            "WHERE course_id = %s AND {in}",
+            "user_id",
+            grades,
+            params=[course_key],
         )
     }
     new, changed, now_passing, now_failing, passing = [], [], set(), set(), set()
     for user_id, values in grades.items():
         current = existing.get(user_id)
-        was_passing = bool(current and current[1])
+        was_passing = current is not None and current[2]
         if values is None:
             if was_passing:
                 passing.add(user_id)
@@ -69,26 +76,19 @@ def course_grades_bulk_update(
         percent, passed = values
         if passed:
             passing.add(user_id)
-        grade = PersistentCourseGrade(
-            user_id=user_id, course=course_run, percent_grade=percent, passed=passed
-        )
         if current is None:
-            new.append(grade)
-        elif current != values:
-            changed.append(grade)
+            new.append((user_id, course_key, percent, passed, "", now, now))
+        elif current[1:] != values:
+            changed.append((percent, passed, now, current[0], user_id))
         if passed and not was_passing:
             now_passing.add(user_id)
         elif was_passing and not passed:
             now_failing.add(user_id)
-    PersistentCourseGrade.objects.bulk_create(new, batch_size=1000)
-    rows_bulk_upsert(
-        PersistentCourseGrade,
-        changed,
-        unique_fields=["user", "course"],
-        update_fields=["percent_grade", "passed", "modified"],
-    )
+    fields = ["user", "course", "percent_grade", "passed", "letter_grade", "created", "modified"]
+    rows_insert(PersistentCourseGrade, fields, new)
+    rows_update(PersistentCourseGrade, ["percent_grade", "passed", "modified"], [row[:4] for row in changed])
     return GradesBulkUpdate(
-        changed={g.user_id for g in new} | {g.user_id for g in changed},
+        changed={row[0] for row in new} | {row[4] for row in changed},
         now_passing=now_passing,
         now_failing=now_failing,
         passing=passing,

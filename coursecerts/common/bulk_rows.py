@@ -1,0 +1,146 @@
+"""Plain bulk reads and writes of rows whose values are already checked, through each database's fast path: COPY
+and array parameters on PostgreSQL, one executemany on SQLite and MySQL/MariaDB. For the set-based writers (the
+bulk import, ADR 0009; the Open edX import, ADR 0016), which run in their caller's one transaction.
+
+The ORM's bulk_create and bulk_update build a model instance and prepare every value of every row through its
+field: at 100,000 rows that is most of an import's time (bench/import.py). Here rows are tuples of values in
+`fields` order, ready for the database, except datetimes (prepared once each, aware to the backend's form).
+Nothing here sets auto_now timestamps or sends signals: the caller passes `created`/`modified` itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from django.db import connection, models
+
+from coursecerts.common.iterables import chunked
+
+# Values a lookup binds at once (well under SQLite's limit of query parameters); PostgreSQL binds one array.
+LOOKUP_CHUNK = 5000
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _meta_fields(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
+    return [model._meta.get_field(name) for name in fields]
+
+
+def _prepared(meta_fields: Sequence[models.Field], row: Sequence) -> tuple:
+    # Only datetimes need the backend's preparation (aware to the backend's form); ids, texts, numbers and
+    # booleans go as they are (course keys as strings: preparing them would parse each one again).
+    return tuple(
+        f.get_db_prep_value(value, connection) if isinstance(value, datetime) else value
+        for f, value in zip(meta_fields, row, strict=True)
+    )
+
+
+def _prepare_all(meta_fields: Sequence[models.Field], rows: Iterable[Sequence]) -> list[tuple]:
+    """Rows prepared for executemany; datetimes are few distinct values (an import's `now`), prepared once each."""
+    cache: dict[tuple[int, datetime], object] = {}
+    columns = [i for i, f in enumerate(meta_fields) if isinstance(f, models.DateTimeField)]
+    if not columns:
+        return [tuple(row) for row in rows]
+    prepared = []
+    for row in rows:
+        values = list(row)
+        for i in columns:
+            value = values[i]
+            if isinstance(value, datetime):
+                key = (i, value)
+                if key not in cache:
+                    cache[key] = meta_fields[i].get_db_prep_value(value, connection)
+                values[i] = cache[key]
+        prepared.append(tuple(values))
+    return prepared
+
+
+def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """INSERT rows (tuples of values in `fields` order) into the model's table: COPY on PostgreSQL, one
+    executemany elsewhere (MySQL's driver sends it as multi-row INSERTs)."""
+    if not rows:
+        return
+    meta_fields = _meta_fields(model, fields)
+    columns = ", ".join(_quote(f.column) for f in meta_fields)
+    table = _quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", _prepare_all(meta_fields, rows)
+        )
+
+
+def _copy(cursor, sql: str, rows: Sequence[Sequence]) -> None:
+    started = time.monotonic()
+    with cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if connection.queries_logged:  # psycopg's COPY bypasses Django's cursor: count it like any other query
+        connection.queries_log.append(
+            {"sql": f"{sql} ({len(rows)} rows)", "time": f"{time.monotonic() - started:.3f}"}
+        )
+
+
+def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """UPDATE rows by primary key: each row is the values in `fields` order followed by the pk. On PostgreSQL one
+    UPDATE ... FROM unnest(arrays) a batch; elsewhere one executemany."""
+    if not rows:
+        return
+    meta_fields = _meta_fields(model, fields)
+    table, pk = _quote(model._meta.db_table), model._meta.pk
+    if connection.vendor == "postgresql":
+        _update_from_arrays(table, [*meta_fields, pk], rows)
+        return
+    assignments = ", ".join(f"{_quote(f.column)} = %s" for f in meta_fields)
+    sql = f"UPDATE {table} SET {assignments} WHERE {_quote(pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, _prepare_all([*meta_fields, pk], rows))
+
+
+def _update_from_arrays(table: str, meta_fields: list[models.Field], rows: Sequence[Sequence]) -> None:
+    *values, pk = meta_fields
+    names = [f"c{i}" for i in range(len(meta_fields))]
+    arrays = ", ".join(f"%s::{_array_type(f)}" for f in meta_fields)
+    assignments = ", ".join(f"{_quote(f.column)} = v.{name}" for f, name in zip(values, names, strict=False))
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
+        f"WHERE {table}.{_quote(pk.column)} = v.{names[-1]}"
+    )
+    with connection.cursor() as cursor:
+        for batch in chunked(rows, 50_000):
+            cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+
+
+def _array_type(field: models.Field) -> str:
+    db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+    return {"serial": "integer", "bigserial": "bigint"}.get(db_type, db_type) + "[]"
+
+
+def rows_where_in(sql: str, column: str, values: Iterable, *, params: Sequence = ()) -> Iterator[tuple]:
+    """The rows of `sql` (a SELECT whose WHERE ends with `AND {in}` or `WHERE {in}`, taking `params` before it)
+    for each value of `values` in `column`: `column = ANY(array)` on PostgreSQL (one parameter instead of
+    thousands), chunks of `column IN (...)` elsewhere."""
+    values = list(values)
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(**{"in": f"{column} = ANY(%s)"}), [*params, values])
+            yield from cursor.fetchall()
+            return
+        for chunk in chunked(values, LOOKUP_CHUNK):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(sql.format(**{"in": f"{column} IN ({marks})"}), [*params, *chunk])
+            yield from cursor.fetchall()
+
+
+def table(model: type[models.Model]) -> str:
+    """The model's quoted table name, for the SQL given to rows_where_in."""
+    return _quote(model._meta.db_table)
