@@ -3,10 +3,11 @@
 
   hand-over   the relay hands the run's certificate.created events to the email sink, which owes one email per
               issue (LearnerEmail rows, in the cursor's transaction): events/s;
-  send        learner_emails_send_due(): every email rendered (subject, text and HTML in the course's language,
-              with the learner page's signed link and the share links) and handed to an aiosmtpd server on
-              loopback, LEARNER_EMAIL_BATCH_SIZE to an SMTP connection: emails/s. The server runs in its own
-              process, counts what it accepts and throws it away.
+  send        learner_emails_send_due() in --processes senders at once (each claims its own batches): every
+              email rendered (subject, text and HTML in the course's language, with the learner page's signed
+              link and the share links) and handed to an aiosmtpd server on loopback, LEARNER_EMAIL_BATCH_SIZE
+              to an SMTP connection: emails/s. The server runs in its own process, counts what it accepts and
+              throws it away.
 
 --rounds sends the same emails again (they are made due again between rounds) and prints each round and the
 median. Generation itself runs first with the email kick switched off, so that the phases are measured apart.
@@ -91,21 +92,43 @@ def hand_over() -> dict:
     return {"events": outcome.handed, "emails": LearnerEmail.objects.count(), "seconds": elapsed}
 
 
-def send_round() -> dict:
+def _send_all() -> None:
+    from django.db import connections
+
+    from coursecerts.notifications.services import learner_emails_send_due
+
+    try:
+        learner_emails_send_due()
+    finally:
+        connections.close_all()
+
+
+def send_round(processes: int) -> dict:
+    """Every email sent by `processes` senders at once (as several Celery workers or relays would: each claims
+    its own batches)."""
+    import multiprocessing
+
+    from django.db import connections
     from django.utils import timezone
 
     from coursecerts.notifications.models import EmailStates, LearnerEmail
-    from coursecerts.notifications.services import learner_emails_send_due
 
     LearnerEmail.objects.update(state=EmailStates.PENDING, next_attempt_at=timezone.now(), attempts=0)
+    done = LearnerEmail.objects.count()
+    connections.close_all()
     started = time.perf_counter()
-    done = learner_emails_send_due()
+    pool = [multiprocessing.get_context("fork").Process(target=_send_all) for _ in range(processes)]
+    for process in pool:
+        process.start()
+    for process in pool:
+        process.join()
     elapsed = time.perf_counter() - started
+    assert all(process.exitcode == 0 for process in pool), "a sender failed (its traceback is above)"
     sent = LearnerEmail.objects.filter(state=EmailStates.SENT).count()
     return {"attempted": done, "sent": sent, "seconds": elapsed}
 
 
-def child(size: int, rounds: int, port: int) -> None:
+def child(size: int, rounds: int, port: int, processes: int) -> None:
     import logging
     from unittest import mock
 
@@ -134,7 +157,7 @@ def child(size: int, rounds: int, port: int) -> None:
     }
     with override_settings(**smtp):
         handed = hand_over()
-        sends = [send_round() for _ in range(rounds)]
+        sends = [send_round(processes) for _ in range(rounds)]
     print(json.dumps({"learners": size, "generated": generated, "hand_over": handed, "sends": sends}))
 
 
@@ -147,6 +170,7 @@ def main() -> None:
     parser.add_argument(
         "--batch", type=int, default=None, help="LEARNER_EMAIL_BATCH_SIZE (default: the setting)"
     )
+    parser.add_argument("--processes", type=int, default=1, help="senders at once (processes)")
     parser.add_argument("--database", default="postgresql", choices=["sqlite", "postgresql"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--smtp-server", type=int, help=argparse.SUPPRESS)
@@ -156,7 +180,7 @@ def main() -> None:
     if args.smtp_server:
         return smtp_server(args.smtp_server, args.count_file)
     if args.child:
-        return child(args.size, args.rounds, args.port)
+        return child(args.size, args.rounds, args.port, args.processes)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
     if args.batch:
         env["LEARNER_EMAIL_BATCH_SIZE"] = str(args.batch)
@@ -175,7 +199,7 @@ def main() -> None:
         time.sleep(1)
         try:
             command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds),
-                       "--port", str(port)]  # fmt: skip
+                       "--port", str(port), "--processes", str(args.processes)]  # fmt: skip
             done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -186,7 +210,10 @@ def main() -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     generated, handed, sends = result["generated"], result["hand_over"], result["sends"]
     rates = [send["sent"] / send["seconds"] for send in sends]
-    print(f"{args.database}, {result['learners']:,} learners, one process, batch {args.batch or 'default'}:")
+    print(
+        f"{args.database}, {result['learners']:,} learners, {args.processes} sender process(es), "
+        f"batch {args.batch or 'default'}:"
+    )
     print(f"  generation (emails off)  {generated['written']:,} certificates in {generated['seconds']:.1f} s")
     print(
         f"  hand-over                {handed['events']:,} events -> {handed['emails']:,} emails owed in "
