@@ -13,6 +13,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from social_core.exceptions import AuthPolicyError, AuthResponseError
 
 from coursecerts.learners.models import LearnerProfile
@@ -47,8 +48,11 @@ def match_user(backend, details, user=None, *args, **kwargs):
         logger.warning("sign-in refused: %s is linked to another %s identity", username, backend.name)
         raise SignInRefused(
             backend,
-            f"The coursecerts account {username} is linked to another identity at this provider; "
-            "ask an administrator.",
+            _(
+                "The coursecerts account %(username)s is linked to another identity at this provider; "
+                "ask an administrator."
+            )
+            % {"username": username},
         )
     _refuse_unusable(backend, existing)
     return {"user": existing, "is_new": False}
@@ -64,13 +68,18 @@ def _username(backend, details) -> str:
             raise ValidationError("too long")
     except ValidationError:
         raise SignInRefused(
-            backend, f"The provider's username {username[:40]!r} cannot be a coursecerts username."
+            backend,
+            _("The provider's username %(username)s cannot be a coursecerts username.")
+            % {"username": repr(username[:40])},
         ) from None
     return username
 
 
 def _refuse_unusable(backend, user) -> None:
     if LearnerProfile.objects.filter(user=user, retired_at__isnull=False).exists():
-        raise SignInRefused(backend, "This account has been retired.")
+        raise SignInRefused(backend, _("This account has been retired."))
     if not user.is_active:
-        raise SignInRefused(backend, f"The coursecerts account {user.get_username()} is deactivated.")
+        raise SignInRefused(
+            backend,
+            _("The coursecerts account %(username)s is deactivated.") % {"username": user.get_username()},
+        )

@@ -113,3 +113,13 @@ def test_configured_providers_get_a_button_and_only_their_origins_in_form_action
 def test_an_unconfigured_provider_s_urls_answer_404(client):
     assert client.post("/accounts/login/oidc/").status_code == 404
     assert client.get("/accounts/complete/edx-oauth2/?code=x&state=y").status_code == 404
+
+
+def test_the_login_page_reads_in_arabic_right_to_left(client, settings):
+    settings.SOCIAL_AUTH_OIDC_KEY = "coursecerts"
+    settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = "https://id.example.org"
+    settings.SOCIAL_AUTH_OIDC_PROVIDER_NAME = "Campus"
+    html = client.get("/accounts/login/", headers={"accept-language": "ar"}).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تسجيل الدخول إلى coursecerts" in html
+    assert "الدخول عبر Campus" in html
