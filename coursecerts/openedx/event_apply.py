@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -44,7 +44,7 @@ class Outcome(NamedTuple):
 
 
 class Item(NamedTuple):
-    row: InboxEvent
+    row: Any  # inbox.Row: pk, event_id, event_type, time, last_error, data
     fact: Fact
 
 
@@ -123,7 +123,7 @@ def _newest_only(items: list[Item], *, course_key: str) -> tuple[dict[int, Outco
     return outcomes, sorted(kept, key=lambda item: item.row.pk)
 
 
-def _older_than(row: InboxEvent) -> str:
+def _older_than(row) -> str:
     return f"older than event {row.event_id}"
 
 

@@ -14,6 +14,7 @@ record that cannot be applied raises EventRefused naming the field and why; noth
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -206,9 +207,15 @@ def _course(course: dict, where: str) -> dict:
 
 def _course_key(value, where: str) -> str:
     try:
-        return str(parse_course_key(value))
+        return _parsed_course_key(value)
     except InvalidCourseKey as exc:
         raise EventRefused(f"{where}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_course_key(value) -> str:
+    """The key, parsed once per distinct string: a burst's events name a handful of runs."""
+    return str(parse_course_key(value))
 
 
 def _datetime(value, where: str) -> datetime | None:
