@@ -4,8 +4,8 @@ SMTP connection a batch), resend, and the per-run switch.
 How another app tells a learner something (the public entry point):
 
     from coursecerts.notifications import kinds, services
-    services.learner_emails_queue(kind=kinds.NAME_CORRECTED, certificates=[certificate],
-                                  key=str(correction.pk), context={"old_name": ..., "new_name": ...})
+    services.learner_emails_queue(kind=kinds.NAME_CORRECTION_DECIDED, certificates=[certificate],
+                                  key=f"correction {correction.pk}", context={"status": ..., "note": ...})
 
 called inside the transaction of the change that owes the email: the rows commit with the change or not at all,
 and a task sends them after the commit. `key` makes the email one of its kind for that certificate (the same
@@ -102,8 +102,9 @@ def _insert_new(rows: list[LearnerEmail]) -> int:
 
 def send_after_commit() -> None:
     """Queue the send task once the current transaction commits (one task a transaction: a course-wide chunk
-    is one; a second in the same transaction finds nothing more to do)."""
-    transaction.on_commit(_kick)
+    is one; a second in the same transaction finds nothing more to do). Robust: a broker that cannot be
+    reached is logged, never the caller's error (the emails stay owed for the next run)."""
+    transaction.on_commit(_kick, robust=True)
 
 
 def _kick() -> None:
