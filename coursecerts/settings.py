@@ -447,7 +447,7 @@ WEBHOOK_SECRET_GRACE_SECONDS = env_int("WEBHOOK_SECRET_GRACE_SECONDS", 86400)
 
 
 # --- email to learners (coursecerts/notifications; README "The learner's side"; ADR 0023) ----------------------
-# EMAIL_URL (django-environ's email_url: smtp://user:password@host:587/?tls=True, smtp+ssl://host:465,
+# EMAIL_URL (django-environ's email_url: smtp+tls://user:password@host:587, smtp+ssl://host:465,
 # consolemail://, filemail:///path) or Django's EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 # EMAIL_USE_TLS, EMAIL_USE_SSL. Neither: emails are written as files under var/emails (the embedded default: the
 # demo needs no mail server). EMAIL_BACKEND overrides the backend either way.
