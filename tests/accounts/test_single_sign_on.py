@@ -18,7 +18,8 @@ from social_django.models import UserSocialAuth
 
 from coursecerts.courses.models import CourseAccessRole, CourseRoles
 from coursecerts.learners.services import learner_upsert
-from tests.factories import CourseRunFactory
+from tests.console.browser import PHONE, scrolls_sideways, serious_violations, tab_to
+from tests.factories import CourseRunFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -228,3 +229,28 @@ def test_a_provider_that_does_not_answer_says_so_on_the_login_page(page, live_se
 
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert "Test IdP could not be reached" in page.inner_text("[role=alert]")
+
+
+def test_the_login_page_is_accessible_works_with_the_keyboard_alone_and_fits_a_phone(page, live_server, sso):
+    olga = UserFactory(username="olga", is_staff=True)
+    olga.set_password(PASSWORD)
+    olga.save()
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert serious_violations(page) == []
+    assert not scrolls_sideways(page)
+
+    tab_to(page, "input[name=username]")
+    page.keyboard.type("olga")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/console/")
+
+
+def test_a_failed_sign_in_s_message_is_accessible(page, live_server, sso, settings):
+    settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = "http://127.0.0.1:9/o"
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.click("text=Sign in with Test IdP")
+    page.wait_for_selector("[role=alert]")
+    assert serious_violations(page) == []
