@@ -254,6 +254,18 @@ SOCIAL_AUTH_PIPELINE = (
 
 # --- i18n, time -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+# The languages the service speaks: the certificate page and PDF, the learners' emails and page, the console and its
+# sign-in (README "Languages"). LocaleMiddleware picks among them; each app's locale/ has a catalogue for each.
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt-br", "Português (Brasil)"),
+    ("zh-hans", "简体中文"),
+]
+# Django's date formats, completed where a language lacks one (Arabic's short date-time fell back to US m/d/Y).
+FORMAT_MODULE_PATH = ["coursecerts.common.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -548,7 +560,7 @@ CERTIFICATE_DATE_FORMAT = env_str("CERTIFICATE_DATE_FORMAT", "long")
 PLATFORM_NAME = env_str("PLATFORM_NAME", "")  # empty: no platform name on certificates (README)
 # --- web certificates and their PDFs (ADRs 0005, 0006) --------------------------------------------------------
 # The languages the certificate page is translated into; a visitor's language outside them falls back.
-CERTIFICATE_LANGUAGES = env_list("CERTIFICATE_LANGUAGES", ["en", "ar"])
+CERTIFICATE_LANGUAGES = env_list("CERTIFICATE_LANGUAGES", ["en", "ar", "es", "fr", "pt-br", "zh-hans"])
 # Paper of the built-in design's PDF (the page itself prints landscape on A4 and US Letter alike).
 CERTIFICATE_PDF_PAPER = env_choice("CERTIFICATE_PDF_PAPER", "a4", ("a4", "us-letter"))
 # Render the PDF by a task right after issue; otherwise on its first request. Either way it is stored once.

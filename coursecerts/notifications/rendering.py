@@ -21,8 +21,14 @@ class NoAddress(Exception):
 
 def email_language(certificate: GeneratedCertificate, context: dict) -> str:
     """The language the email is written in: the one the caller gave (the learner's, from the platform), else
-    the course's, else LANGUAGE_CODE."""
-    return context.get("language") or certificate.course.language or settings.LANGUAGE_CODE
+    the course's, else LANGUAGE_CODE; each as the closest of settings.LANGUAGES (a course in 'pt' or 'zh' is
+    written in 'pt-br' or 'zh-hans', README "Languages")."""
+    for code in (context.get("language"), certificate.course.language, settings.LANGUAGE_CODE):
+        try:
+            return translation.get_supported_language_variant((code or "").lower().replace("_", "-"))
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 def email_context(certificate: GeneratedCertificate, *, learner_page_url: str = "") -> dict:

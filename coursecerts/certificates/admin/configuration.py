@@ -5,7 +5,7 @@ from functools import cache
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
+from django.conf import global_settings
 from django.contrib import admin
 
 from coursecerts.certificates.models import (
@@ -41,8 +41,9 @@ class CertificateConfigurationAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
 
 
 def template_language_choices(current: str | None = None) -> list[tuple[str, str]]:
-    """'All Languages', then the two-letter languages of settings.LANGUAGES by name (and the stored one)."""
-    languages = {code: str(name) for code, name in settings.LANGUAGES if len(code) == 2}
+    """'All Languages', then Django's two-letter languages by name (and the stored one): a template may be written
+    in any language, not only those the service's own texts are translated into (settings.LANGUAGES)."""
+    languages = {code: str(name) for code, name in global_settings.LANGUAGES if len(code) == 2}
     if current and current not in languages:
         languages[current] = current
     return [("", "All Languages"), *sorted(languages.items(), key=lambda item: item[1])]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
+from django.utils.translation import to_locale
 
 from coursecerts.certificates.rendering.fonts import find_font_files, missing_fonts_message
 
@@ -34,14 +35,14 @@ def check_certificate_languages(app_configs=None, **kwargs):
     untranslated = [
         code
         for code in settings.CERTIFICATE_LANGUAGES
-        if code != "en" and not (LOCALE_DIR / code / "LC_MESSAGES" / "django.mo").exists()
+        if code != "en" and not (LOCALE_DIR / to_locale(code) / "LC_MESSAGES" / "django.mo").exists()
     ]
     if not settings.CERTIFICATE_LANGUAGES or untranslated:
         return [
             checks.Error(
                 f"CERTIFICATE_LANGUAGES={','.join(settings.CERTIFICATE_LANGUAGES)!r}: no translation of the "
                 f"certificate page for {', '.join(untranslated) or 'any language'}",
-                hint=f"Use languages with a catalogue in {LOCALE_DIR} (en, ar).",
+                hint=f"Use languages with a catalogue in {LOCALE_DIR} (README \"Languages\").",
                 id="certificates.E002",
             )
         ]

@@ -12,14 +12,19 @@ from coursecerts.courses.models import CourseRun
 
 
 def closest_language(code: str | None) -> str | None:
-    """The translated language closest to `code` ('ar-EG' -> 'ar'), or None."""
+    """The translated language closest to `code`, or None: itself, else its language without the region ('ar-EG'
+    -> 'ar'), else the first translated variant of that language (a course's 'pt' or 'pt_PT' -> 'pt-br', 'zh' or
+    'zh-CN' -> 'zh-hans')."""
     if not code:
         return None
     code = code.lower().replace("_", "-")
     supported = settings.CERTIFICATE_LANGUAGES
     if code in supported:
         return code
-    return code.split("-")[0] if code.split("-")[0] in supported else None
+    generic = code.split("-")[0]
+    if generic in supported:
+        return generic
+    return next((language for language in supported if language.startswith(generic + "-")), None)
 
 
 def page_language(

@@ -132,7 +132,7 @@ def _typst_data(context: CertificateRenderContext) -> tuple[str, dict]:
     data = {
         "paper": paper,
         "unit_mm": round(PAPER_WIDTH_MM[paper] * 0.0155, 3),
-        "lang": context.language,
+        "lang": context.language.split("-")[0],  # typst takes ISO 639 codes: "pt-br" is "pt", "zh-hans" "zh"
         "dir": context.direction,
         "document_title": context.full_title,
         "organization_name": context.organization_name,
