@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -119,7 +120,10 @@ def test_the_login_page_reads_in_arabic_right_to_left(client, settings):
     settings.SOCIAL_AUTH_OIDC_KEY = "coursecerts"
     settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = "https://id.example.org"
     settings.SOCIAL_AUTH_OIDC_PROVIDER_NAME = "Campus"
-    html = client.get("/accounts/login/", headers={"accept-language": "ar"}).content.decode()
+    try:
+        html = client.get("/accounts/login/", headers={"accept-language": "ar"}).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the locale middleware leaves Arabic on in this thread
     assert '<html lang="ar" dir="rtl">' in html
     assert "تسجيل الدخول إلى coursecerts" in html
     assert "الدخول عبر Campus" in html

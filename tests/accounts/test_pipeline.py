@@ -3,7 +3,7 @@ identity the provider vouches for signs in as, and whom it refuses."""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.utils import timezone
+from django.utils import timezone, translation
 from social_core.exceptions import AuthResponseError
 from social_django.models import UserSocialAuth
 from social_django.utils import load_backend, load_strategy
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def backend(rf):
     request = rf.get("/")
     request.session = SessionStore()
-    return load_backend(load_strategy(request), "oidc", redirect_uri="/accounts/complete/oidc/")
+    with translation.override("en"):  # the refusals are translated: these tests read the English
+        yield load_backend(load_strategy(request), "oidc", redirect_uri="/accounts/complete/oidc/")
 
 
 def test_an_identity_signs_in_as_the_learner_with_its_username(backend):
