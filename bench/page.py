@@ -1,18 +1,27 @@
 """The certificate page and its PDF, measured in one run on this machine (README "Performance").
 
 page   /certificates/<verify_uuid> under gunicorn (2 sync workers) on 127.0.0.1, loaded by wrk (2 threads,
-       16 connections, a random certificate per request out of --certificates), beside a trivial Django view in
-       the same server (the ceiling): requests/s and p50/p99 latency.
+       16 connections), beside a trivial Django view in the same server (the ceiling), in rounds that interleave
+       them (trivial, first visits, first visits with nothing stored, repeat visits; again): requests/s and
+       p50/p99 latency, medians of the rounds.
+       - first visits: every request a certificate no worker has shown yet (each wrk thread walks its own part of
+         a slice of certificates, one slice a round), whose page was rendered ahead and stored with it
+         (`coursecerts render_certificate_pages`, timed here, as after issue: issue 20);
+       - first visits, nothing stored: the same on certificates with nothing stored (issued before, or not yet
+         rendered ahead): the visit renders the page, draws its QR codes and stores them;
+       - repeat visits: a random one of --hot certificates, each already shown by each worker (the page cache).
 pdf    renders per second on 2 processes (one typst compiler each, as the service does) of the built-in design,
        beside a ReportLab overlay merged onto a static template with pypdf (what other open-source
        certificate generators do) of the same certificate, and WeasyPrint printing the page's HTML (the engine
        for operators' HTML templates).
 memory RSS of each typst worker before and after --renders renders in all (default 10,000).
 
-Targets: page >= 50% of the trivial view's requests/s with p99 < 50 ms; typst >= 4x the baseline; memory flat.
+Targets: first and repeat visits >= 50% of the trivial view's requests/s with p99 < 50 ms; typst >= 4x the
+baseline; memory flat. bench/all.py runs this through bench_rows (--quick: smaller and shorter, no WeasyPrint).
 
     .venv/bin/pip install -r requirements/bench.txt && apt-get install wrk
     .venv/bin/python bench/page.py                       # SQLite (the embedded default)
+    .venv/bin/python bench/page.py --only page           # the page alone
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/coursecerts_bench .venv/bin/python bench/page.py
 Only 127.0.0.1 is ever loaded; every phase is bounded in time or count.
 """
@@ -27,6 +36,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,7 +120,16 @@ def load_data(count: int) -> list[str]:
         for i, user in enumerate(users)
     ]
     GeneratedCertificate.objects.bulk_create(certificates, batch_size=1000)
-    return list(GeneratedCertificate.objects.values_list("verify_uuid", flat=True))
+    return list(GeneratedCertificate.objects.order_by("pk").values_list("verify_uuid", flat=True))
+
+
+def render_ahead(count: int) -> float:
+    """Render and store the pages of the first `count` certificates (in id order) as after issue; seconds taken."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("render_certificate_pages", limit=count, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return time.perf_counter() - started
 
 
 def png(width=300, height=100, *, color=(27, 42, 65), stroke=True):
@@ -186,6 +205,7 @@ def wrk(url: str, *, duration: int, script: Path | None = None) -> dict:
         "p50_ms": _latency(out, "50%"),
         "p99_ms": _latency(out, "99%"),
         "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
     }
 
 
@@ -208,10 +228,33 @@ def uuid_script(uuids: list[str], folder: Path, name: str) -> Path:
     return path
 
 
-def measure_page(env: dict, uuids: list[str], folder: Path, duration: int, hot: int) -> dict:
-    """The trivial view; the page cold (a random one of all certificates per request, so nearly every request
-    loads and renders a certificate its worker has not shown yet); the page warm (a random one of `hot`
-    certificates, each already shown once by each worker: repeat visits, served from the page cache)."""
+def walk_script(uuids: list[str], folder: Path, name: str) -> Path:
+    """A wrk script in which each of the 2 threads asks for its own half of `uuids` in turn: every request is a
+    certificate not asked for before, until a thread has gone through its half (then it starts again)."""
+    path = folder / f"{name}.lua"
+    listed = ",".join(f'"{u}"' for u in uuids)
+    path.write_text(
+        f"local uuids = {{{listed}}}\n"
+        "local threads = 0\n"
+        "function setup(thread)\n  thread:set('first', threads)\n  threads = threads + 1\nend\n"
+        "local next_index = nil\n"
+        "request = function()\n"
+        "  if next_index == nil then next_index = first end\n"
+        "  local u = uuids[(next_index % #uuids) + 1]\n"
+        "  next_index = next_index + 2\n"
+        '  return wrk.format("GET", "/certificates/" .. u)\n'
+        "end\n"
+    )
+    return path
+
+
+SIDES = ("trivial", "page_first", "page_first_unstored", "page")
+
+
+def measure_page(env: dict, data: dict, folder: Path, duration: int, rounds: int) -> dict:
+    """Rounds of: the trivial view; first visits of pages stored ahead (a fresh slice a round); first visits with
+    nothing stored (a fresh slice a round); repeat visits (the hot certificates, shown by both workers in the
+    warm-up). Each side's median over the rounds, and the rounds."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed for the page bench: apt-get install wrk")
     port = free_port()
@@ -219,15 +262,115 @@ def measure_page(env: dict, uuids: list[str], folder: Path, duration: int, hot: 
     try:
         base = f"http://127.0.0.1:{port}"
         wrk(base + "/bench/trivial", duration=3)  # warm-up: imports, connections, template caches
-        results = {"trivial": wrk(base + "/bench/trivial", duration=duration)}
-        results["page_cold"] = wrk(base + "/", duration=duration, script=uuid_script(uuids, folder, "all"))
-        hot_script = uuid_script(uuids[:hot], folder, "hot")
-        wrk(base + "/", duration=5, script=hot_script)  # every hot page shown by both workers
-        results["page"] = wrk(base + "/", duration=duration, script=hot_script)
+        hot_script = uuid_script(data["hot"], folder, "hot")
+        for uuid in data["hot"] * 8:  # each hot page shown by both workers (but for 1 in 128), the run cached
+            urllib.request.urlopen(f"{base}/certificates/{uuid}", timeout=10).read()
+        runs = []
+        for i in range(rounds):
+            runs.append(
+                {
+                    "trivial": wrk(base + "/bench/trivial", duration=duration),
+                    "page_first": wrk(
+                        base + "/", duration=duration, script=walk_script(data["stored"][i], folder, f"s{i}")
+                    ),
+                    "page_first_unstored": wrk(
+                        base + "/",
+                        duration=duration,
+                        script=walk_script(data["unstored"][i], folder, f"u{i}"),
+                    ),
+                    "page": wrk(base + "/", duration=duration, script=hot_script),
+                }
+            )
+        results = {"rounds": runs}
+        for side in SIDES:
+            results[side] = {
+                key: statistics.median(run[side][key] for run in runs)
+                for key in ("requests_per_s", "p50_ms", "p99_ms")
+            } | {"non_2xx": sum(run[side]["non_2xx"] for run in runs)}
+        for side, slices in (("page_first", data["stored"]), ("page_first_unstored", data["unstored"])):
+            # requests beyond a slice's size came back to certificates already shown (repeat visits)
+            results[side]["overrun"] = sum(
+                max(0, run[side]["requests"] - len(slices[i])) for i, run in enumerate(runs)
+            )
         return results
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def measure_cpu(data: dict, rounds: int = 5, count: int = 200) -> dict:
+    """CPU time a request (this process's, with Django's test client, no server): the trivial view, first visits of
+    stored pages, first visits with nothing stored, repeat visits; in interleaved rounds, medians. A machine's
+    other load counts for little here, unlike in requests/s under gunicorn; the server's own work per request
+    (gunicorn, the socket) is left out, so the ratios are lower than a quiet server's."""
+    from django.test import Client
+
+    from coursecerts.certificates.web import page_cache
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    for uuid in data["hot"]:
+        client.get(f"/certificates/{uuid}")
+    client.get("/bench/trivial")
+
+    def timed(urls: list[str]) -> float:
+        started = time.process_time()
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+        return (time.process_time() - started) / len(urls) * 1000
+
+    stored, unstored = [u for part in data["stored"] for u in part], data["cpu_unstored"]
+    sides = {"trivial": [], "page_first": [], "page_first_unstored": [], "page": []}
+    for i in range(rounds):
+        sides["trivial"].append(timed(["/bench/trivial"] * count))
+        page_cache._pages.clear()  # the run stays cached: first visits of a run a worker has shown before
+        sides["page_first"].append(timed([f"/certificates/{u}" for u in stored[i * count : (i + 1) * count]]))
+        part = unstored[
+            i * len(unstored) // rounds : (i + 1) * len(unstored) // rounds
+        ]  # fewer: each renders
+        sides["page_first_unstored"].append(timed([f"/certificates/{u}" for u in part]))
+        sides["page"].append(timed([f"/certificates/{u}" for u in (data["hot"] * count)[:count]]))
+    return {side: statistics.median(values) for side, values in sides.items()} | {"rounds": rounds}
+
+
+def page_data(uuids: list[str], *, hot: int, stored: int, unstored: int, rounds: int) -> dict:
+    """Disjoint sets of certificates, in id order: `hot` for repeat visits and `rounds` slices of `stored` (these
+    are rendered ahead), then `rounds` slices of `unstored`."""
+    data, at = {"hot": uuids[:hot], "stored": [], "unstored": []}, hot
+    for name, size in (("stored", stored), ("unstored", unstored)):
+        for _ in range(rounds):
+            data[name].append(uuids[at : at + size])
+            at += size
+    data["cpu_unstored"] = uuids[at : at + CPU_UNSTORED]
+    return data
+
+
+CPU_UNSTORED = 250  # measure_cpu's first visits with nothing stored, apart from the server's
+
+
+def run_page(*, certificates_stored: int, certificates_unstored: int, hot: int, duration: int, rounds: int):
+    """Set up (data, pages rendered ahead) and measure the page; the results with the set-up's figures."""
+    folder = Path(tempfile.mkdtemp(prefix="coursecerts-bench-page-"))
+    env = environment(folder / "var")
+    django_setup(env)
+    total = rounds * (certificates_stored + certificates_unstored) + hot + CPU_UNSTORED
+    uuids = load_data(total)
+    data = page_data(
+        uuids, hot=hot, stored=certificates_stored, unstored=certificates_unstored, rounds=rounds
+    )
+    ahead = hot + rounds * certificates_stored if rounds else 0
+    seconds = render_ahead(ahead) if ahead else 0.0
+    if rounds:
+        results_cpu = measure_cpu(data)
+    from django.db import connections
+
+    connections.close_all()
+    results = {"database": env.get("DATABASE_URL", "sqlite (embedded default)").split("@")[-1]}
+    results["render_ahead"] = {"pages": ahead, "seconds": seconds}
+    if rounds:
+        results["cpu"] = results_cpu
+    if rounds:
+        results.update(measure_page(env, data, folder, duration, rounds))
+    return results, env, uuids, folder
 
 
 # --- PDF ------------------------------------------------------------------------------------------------
@@ -314,58 +457,87 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--certificates", type=int, default=5000)
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load per wrk run")
+    parser.add_argument("--certificates", type=int, default=4000, help="first visits' slice a round, stored")
+    parser.add_argument(
+        "--unstored", type=int, default=1500, help="first visits' slice a round, nothing stored"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the page's sides, interleaved")
+    parser.add_argument("--duration", type=int, default=3, help="seconds of load per wrk run")
     parser.add_argument("--hot", type=int, default=500, help="certificates in the warm (repeat-visit) run")
     parser.add_argument("--renders", type=int, default=10000, help="typst renders in all (memory check)")
     parser.add_argument("--baseline-renders", type=int, default=1000)
     parser.add_argument("--weasyprint-renders", type=int, default=200)
+    parser.add_argument("--only", choices=["page", "pdf"], help="measure only the page or only the PDFs")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="coursecerts-bench-page-"))
-    env = environment(folder / "var")
-    django_setup(env)
-    uuids = load_data(args.certificates)
+    results, env, uuids, folder = run_page(
+        certificates_stored=args.certificates,
+        certificates_unstored=args.unstored,
+        hot=args.hot,
+        duration=args.duration,
+        rounds=args.rounds if args.only != "pdf" else 0,
+    )
     random.shuffle(uuids)
-    from django.db import connections
-
-    connections.close_all()
-    results = {"database": env.get("DATABASE_URL", "sqlite (embedded default)").split("@")[-1]}
-    results.update(measure_page(env, uuids, folder, args.duration, args.hot))
-    results["typst"] = on_two_processes(env, typst_worker, uuids, args.renders)
-    results["overlay"] = on_two_processes(env, overlay_worker, uuids, args.baseline_renders)
-    results["weasyprint"] = on_two_processes(env, weasyprint_worker, uuids, args.weasyprint_renders)
-    report(results)
+    if args.only != "pdf":
+        report_page(results)
+    if args.only != "page":
+        results["typst"] = on_two_processes(env, typst_worker, uuids, args.renders)
+        results["overlay"] = on_two_processes(env, overlay_worker, uuids, args.baseline_renders)
+        results["weasyprint"] = on_two_processes(env, weasyprint_worker, uuids, args.weasyprint_renders)
+        report_pdf(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def report(r: dict) -> None:
-    page, trivial = r["page"], r["trivial"]
-    ratio = page["requests_per_s"] / trivial["requests_per_s"]
-    typst, overlay, weasy = r["typst"], r["overlay"], r["weasyprint"]
-    print(f"database: {r['database']}")
-    print(f"{'':28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
-    rows = (
-        ("trivial view (ceiling)", trivial),
-        ("page, repeat visits", page),
-        ("page, first visits", r["page_cold"]),
+NAMES = {
+    "trivial": "trivial view (ceiling)",
+    "page_first": "page, first visits",
+    "page_first_unstored": "page, first, nothing stored",
+    "page": "page, repeat visits",
+}
+
+
+def report_page(r: dict) -> None:
+    trivial = r["trivial"]
+    ahead, cpu = r["render_ahead"], r["cpu"]
+    print(f"database: {r['database']}; {ahead['pages']} pages rendered ahead in {ahead['seconds']:.1f} s")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"CPU ms a request in process (medians of {cpu['rounds']} interleaved rounds; ratio to the trivial view):"
     )
-    for name, row in rows:
+    for side in SIDES:
+        print(f"  {NAMES[side]:30}{cpu[side]:8.3f} ms{cpu['trivial'] / cpu[side]:8.0%}")
+    print(
+        f"{'medians of ' + str(len(r['rounds'])) + ' rounds':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
+    )
+    for side in SIDES:
+        row = r[side]
         print(
-            f"{name:28}{row['requests_per_s']:9.0f}{row['p50_ms']:9.2f}{row['p99_ms']:9.2f}{row['non_2xx']:9d}"
+            f"{NAMES[side]:30}{row['requests_per_s']:9.0f}{row['p50_ms']:9.2f}{row['p99_ms']:9.2f}{row['non_2xx']:9d}"
         )
+    for side in ("page_first", "page"):
+        row = r[side]
+        ratio = row["requests_per_s"] / trivial["requests_per_s"]
+        met = ratio >= 0.5 and row["p99_ms"] < 50
+        print(
+            f"{NAMES[side]} / trivial: {ratio:.0%} (target >= 50%), p99 {row['p99_ms']:.1f} ms (target < 50 ms): "
+            f"{'MET' if met else 'NOT MET'}"
+        )
+    unstored = r["page_first_unstored"]
     print(
-        f"page (repeat visits) / trivial: {ratio:.0%} (target >= 50%), p99 {page['p99_ms']:.1f} ms (target < 50 ms): "
-        f"{'MET' if ratio >= 0.5 and page['p99_ms'] < 50 else 'NOT MET'}"
+        f"{NAMES['page_first_unstored']} / trivial: {unstored['requests_per_s'] / trivial['requests_per_s']:.0%}"
     )
-    cold = r["page_cold"]
-    print(
-        f"page (first visits) / trivial: {cold['requests_per_s'] / trivial['requests_per_s']:.0%}, "
-        f"p99 {cold['p99_ms']:.1f} ms"
-    )
+    for side in ("page_first", "page_first_unstored"):
+        if r[side]["overrun"]:
+            print(
+                f"note: {r[side]['overrun']} requests of '{NAMES[side]}' came back to a certificate already shown"
+            )
+
+
+def report_pdf(r: dict) -> None:
+    typst, overlay, weasy = r["typst"], r["overlay"], r["weasyprint"]
     print(f"{'PDF on 2 processes':28}{'renders':>9}{'per s':>9}")
     for name, row in (
         ("typst (built-in design)", typst),
@@ -380,6 +552,52 @@ def report(r: dict) -> None:
             f"typst worker {i + 1}: RSS {w['rss_start_mb']:.1f} MB after warm-up -> {w['rss_end_mb']:.1f} MB "
             f"after {typst['renders'] // 2} renders"
         )
+
+
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): the page's sides against the trivial view, interleaved in rounds, and
+    typst against the overlay baseline, interleaved in rounds."""
+    from rows import Row
+
+    sizes = dict(certificates_stored=2500, certificates_unstored=700, hot=300, duration=2, rounds=2)
+    if not quick:
+        sizes = dict(certificates_stored=4000, certificates_unstored=1500, hot=500, duration=3, rounds=3)
+    r, env, uuids, folder = run_page(**sizes)
+    report_page(r)
+    trivial, rounds = r["trivial"]["requests_per_s"], sizes["rounds"]
+    rows = []
+    for side, target in (
+        ("page_first", "ratio >= 0.5"),
+        ("page", "ratio >= 0.5"),
+        ("page_first_unstored", ""),
+    ):
+        row = r[side]
+        note = f"p99 {row['p99_ms']:.1f} ms"
+        if row.get("overrun"):
+            note += f"; {row['overrun']} requests beyond the slice"
+        rows.append(
+            Row(NAMES[side], row["requests_per_s"], "req/s", trivial, "trivial view", target, rounds, note)
+        )
+    for side in ("page_first", "page"):
+        rows.append(Row(f"{NAMES[side]}, p99", r[side]["p99_ms"], "ms", None, "", "figure < 50", rounds))
+    pdf_rounds, renders = (2, (300, 60)) if quick else (3, (2000, 300))
+    typst, overlay = [], []
+    for _ in range(pdf_rounds):
+        typst.append(on_two_processes(env, typst_worker, uuids, renders[0])["per_s"])
+        overlay.append(on_two_processes(env, overlay_worker, uuids, renders[1])["per_s"])
+    rows.append(
+        Row(
+            "PDFs, typst (built-in design), 2 processes",
+            statistics.median(typst),
+            "PDFs/s",
+            statistics.median(overlay),
+            "ReportLab+pypdf overlay",
+            "ratio >= 4",
+            pdf_rounds,
+        )
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    return rows
 
 
 if __name__ == "__main__":

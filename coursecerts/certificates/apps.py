@@ -13,3 +13,6 @@ class CertificatesConfig(AppConfig):
             pdf_tasks,  # noqa: F401  (registers the PDF task)
         )
         from coursecerts.certificates.rendering import checks  # noqa: F401  (registers the system checks)
+        from coursecerts.certificates.rendering.stored import render_epoch
+
+        render_epoch()  # the code's part is read as the process starts, with the code it runs (rendering.stored)

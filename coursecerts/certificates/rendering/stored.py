@@ -147,6 +147,8 @@ def _epoch_of_settings() -> str:
 
 @lru_cache(maxsize=1)
 def _epoch_of_code() -> str:
+    """A hash of the package's code, templates and translations as read when the process starts (the app's ready():
+    the code it runs, not a later deploy's), with the rendering libraries' versions."""
     digest = hashlib.sha256()
     for name in _LIBRARIES:
         try:
