@@ -15,6 +15,7 @@ from coursecerts.api.v1 import (
     generation,
     imports,
     name_corrections,
+    renewals,
     reports,
     retirement,
     verification,
@@ -101,6 +102,11 @@ v1_patterns = [
         "certificates/<segment:verify_uuid>/date-override",
         course_team.DateOverrideApi.as_view(),
         name="date-override",
+    ),
+    path(
+        "certificates/<segment:verify_uuid>/renewals",
+        renewals.CertificateRenewalApi.as_view(),
+        name="certificate-renewals",
     ),
     # name corrections (ADR 0024)
     path(

@@ -18,8 +18,8 @@ def test_the_schema_lists_every_endpoint_with_its_errors(client):
     assert "/api/v1/webhooks/{webhook_id}/redeliver" in paths
     assert "/api/v1/credentials/verify" in paths
     assert (
-        len([op for path in paths.values() for op in path]) == 27 + 8 + 1 + 7 + 5
-    )  # + the webhooks' 8, credentials' 1, name corrections' 7, learner emails' 5
+        len([op for path in paths.values() for op in path]) == 27 + 8 + 1 + 7 + 5 + 1
+    )  # + the webhooks' 8, credentials' 1, name corrections' 7, learner emails' 5, renewals' 1
     for path, operations in paths.items():
         for method, operation in operations.items():
             codes = set(operation["responses"])

@@ -202,9 +202,10 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size():
     _chunk_queries(CourseRunFactory(), 2)  # once per organisation: its Open Badges issuer key and status list
     small, large = _chunk_queries(CourseRunFactory(), 5), _chunk_queries(CourseRunFactory(), 60)
     assert small == large, f"{small} queries for 5 learners, {large} for 60"
-    # 7 of them issue the chunk's Open Badges credentials (credentials.services.issuance); MySQL and MariaDB cannot
-    # return the ids of a bulk insert, so the new rows' ids are read back in one more query there.
-    assert large <= 37 + (connection.vendor == "mysql")
+    # 7 of them issue the chunk's Open Badges credentials (credentials.services.issuance), 1 finds the certificates
+    # of other runs of the course that the chunk's renew (services.renewal); MySQL and MariaDB cannot return the
+    # ids of a bulk insert, so the new rows' ids are read back in one more query there.
+    assert large <= 38 + (connection.vendor == "mysql")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")

@@ -34,6 +34,7 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_delete_on_commit,
     certificate_pdfs_render_on_commit,
 )
+from coursecerts.certificates.services.renewal import renewal_history_write, renewals_link
 from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.learners.models import LearnerProfile
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 _CERTIFICATE_FIELDS = [
     "status", "mode", "grade", "name", "download_url", "download_uuid", "key", "error_reason",
-    "issued_date", "course_title", "modified_date", "template_version", "expires_date",
+    "issued_date", "course_title", "modified_date", "template_version", "expires_date", "previous_certificate",
 ]  # fmt: skip
 
 
@@ -107,8 +108,20 @@ def decide_and_write(
         writes.append((target, tracked_fields(certificate), certificate.status if certificate else None))
         _apply(target, decision, facts, user=user, title=title, now=now, versions=versions, validity=validity)
     if writes:
+        renewals = _renewals(writes, course_run)
         tally.changed = _write(writes, course_run=course_run, source=source, actor=actor, now=now)
+        renewal_history_write(renewals, actor=actor)
     return tally
+
+
+def _renewals(writes, course_run):
+    """The certificates issued here that renew one of another run of the course, linked (ADR 0025)."""
+    issued = [
+        c
+        for c, _, status_before in writes
+        if c.status == CertificateStatuses.DOWNLOADABLE and status_before != CertificateStatuses.DOWNLOADABLE
+    ]
+    return renewals_link(issued, course_run=course_run) if issued else []
 
 
 @functools.cache

@@ -25,6 +25,7 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_delete_on_commit,
     certificate_pdfs_replace_on_commit,
 )
+from coursecerts.certificates.services.renewal import renewal_history_write, renewals_link
 from coursecerts.common.errors import ApplicationError
 from coursecerts.common.upsert import upsert_retried, winner_locked
 from coursecerts.courses.models import CourseRun
@@ -172,9 +173,14 @@ def certificate_generate(
         now=timezone.now(),
         template_version=published_version_for_course(course_run, mode, fresh=True),
     )
+    issued_now = (
+        status == CertificateStatuses.DOWNLOADABLE and status_before != CertificateStatuses.DOWNLOADABLE
+    )
+    renewals = renewals_link([certificate], course_run=course_run) if issued_now else []
     certificate.full_clean(validate_unique=False, validate_constraints=False)
     certificate.save()
     _record(certificate, before, source=source, actor=actor)
+    renewal_history_write(renewals, actor=actor)
     certificate_changed_on_commit(
         certificate=certificate,
         status_before=status_before,
