@@ -494,6 +494,8 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LEARNER_EMAILS_ENABLED = env_bool("LEARNER_EMAILS_ENABLED", True)
 # Emails rendered and handed to the mail server on one connection, per batch.
 LEARNER_EMAIL_BATCH_SIZE = env_int("LEARNER_EMAIL_BATCH_SIZE", 200, minimum=1)
+# SMTP connections a sender uses at once for a batch (threads: while one waits for the server, another builds).
+LEARNER_EMAIL_CONNECTIONS = env_int("LEARNER_EMAIL_CONNECTIONS", 1, minimum=1)
 # Seconds before each retry of an email the server did not take: "60,600" is 3 attempts; failed after the last.
 LEARNER_EMAIL_RETRY_SCHEDULE = _retry_schedule("LEARNER_EMAIL_RETRY_SCHEDULE", "60,600,3600,21600,86400")
 # How long the signed link to a learner's page of certificates (in their emails, or minted by the platform) works.
