@@ -21,6 +21,7 @@ import smtplib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -233,8 +234,22 @@ def _skip_reason(email: LearnerEmail, off: set[str]) -> _Outcome | None:
 
 
 def _deliver(messages: Sequence) -> dict[int, _Outcome]:
+    """Hand the messages to the email backend on LEARNER_EMAIL_CONNECTIONS connections at once (threads: while
+    one waits for the server, another builds its next message)."""
+    connections = min(settings.LEARNER_EMAIL_CONNECTIONS, len(messages))
+    if connections <= 1:
+        return _deliver_on_one(messages)
+    shares = [messages[index::connections] for index in range(connections)]
+    outcomes: dict[int, _Outcome] = {}
+    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix="learner-email") as pool:
+        for share in pool.map(_deliver_on_one, shares):
+            outcomes |= share
+    return outcomes
+
+
+def _deliver_on_one(messages: Sequence) -> dict[int, _Outcome]:
     """Hand the messages to the email backend on one connection. A refused address fails that email only; a
-    connection that cannot be opened or breaks leaves the rest of the batch for a retry."""
+    connection that cannot be opened or breaks leaves the rest for a retry."""
     outcomes: dict[int, _Outcome] = {}
     backend = get_connection(fail_silently=False)
     try:

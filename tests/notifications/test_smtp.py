@@ -111,6 +111,17 @@ def test_a_refused_address_fails_that_email_only(course, smtp_server, captured_o
     assert [message["To"] for message in smtp_server.messages] == [taken.email]
 
 
+def test_several_connections_at_once_send_each_email_once(course, smtp_server, captured_on_commit):
+    learners = [learner_in_course(course) for _ in range(5)]
+    with override_settings(LEARNER_EMAIL_CONNECTIONS=3):
+        with captured_on_commit(execute=True):
+            course_generation_start(course_run=course, scope="all")
+
+    assert sorted(message["To"] for message in smtp_server.messages) == sorted(u.email for u in learners)
+    assert smtp_server.sessions == 3
+    assert LearnerEmail.objects.filter(state=EmailStates.SENT).count() == 5
+
+
 def test_a_course_wide_run_sends_in_batches_from_one_task_a_chunk(
     course, smtp_server, captured_on_commit, monkeypatch
 ):
