@@ -10,7 +10,8 @@
               throws it away.
 
 --rounds sends the same emails again (they are made due again between rounds) and prints each round and the
-median. Generation itself runs first with the email kick switched off, so that the phases are measured apart.
+median; with --compare N the rounds alternate one and N SMTP connections per sender (A, B, A, B...).
+Generation itself runs first with the email kick switched off, so that the phases are measured apart.
 
     .venv/bin/python bench/emails.py                          # PostgreSQL, 100,000 learners
     .venv/bin/python bench/emails.py --database sqlite --size 10000
@@ -103,13 +104,16 @@ def _send_all() -> None:
         connections.close_all()
 
 
-def send_round(processes: int) -> dict:
+def send_round(processes: int, smtp_connections: int) -> dict:
     """Every email sent by `processes` senders at once (as several Celery workers or relays would: each claims
-    its own batches)."""
+    its own batches), each on `smtp_connections` SMTP connections (LEARNER_EMAIL_CONNECTIONS)."""
     import multiprocessing
 
+    from django.conf import settings
     from django.db import connections
     from django.utils import timezone
+
+    settings.LEARNER_EMAIL_CONNECTIONS = smtp_connections  # the forked senders inherit it
 
     from coursecerts.notifications.models import EmailStates, LearnerEmail
 
@@ -125,10 +129,10 @@ def send_round(processes: int) -> dict:
     elapsed = time.perf_counter() - started
     assert all(process.exitcode == 0 for process in pool), "a sender failed (its traceback is above)"
     sent = LearnerEmail.objects.filter(state=EmailStates.SENT).count()
-    return {"attempted": done, "sent": sent, "seconds": elapsed}
+    return {"attempted": done, "sent": sent, "seconds": elapsed, "connections": smtp_connections}
 
 
-def child(size: int, rounds: int, port: int, processes: int) -> None:
+def child(size: int, rounds: int, port: int, processes: int, compare: int) -> None:
     import logging
     from unittest import mock
 
@@ -136,6 +140,7 @@ def child(size: int, rounds: int, port: int, processes: int) -> None:
 
     django.setup()
     logging.getLogger("coursecerts").setLevel(logging.WARNING)
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db.models import Value
@@ -157,7 +162,11 @@ def child(size: int, rounds: int, port: int, processes: int) -> None:
     }
     with override_settings(**smtp):
         handed = hand_over()
-        sends = [send_round(processes) for _ in range(rounds)]
+        # with --compare N: rounds alternate 1 and N connections (A, B, A, B...), so a change of load falls on both
+        plan = [1 if index % 2 == 0 else compare for index in range(rounds)] if compare else [None] * rounds
+        sends = [
+            send_round(processes, connections or settings.LEARNER_EMAIL_CONNECTIONS) for connections in plan
+        ]
     print(json.dumps({"learners": size, "generated": generated, "hand_over": handed, "sends": sends}))
 
 
@@ -171,6 +180,9 @@ def main() -> None:
         "--batch", type=int, default=None, help="LEARNER_EMAIL_BATCH_SIZE (default: the setting)"
     )
     parser.add_argument("--processes", type=int, default=1, help="senders at once (processes)")
+    parser.add_argument(
+        "--compare", type=int, default=0, help="rounds alternate 1 and this many SMTP connections per sender"
+    )
     parser.add_argument("--database", default="postgresql", choices=["sqlite", "postgresql"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--smtp-server", type=int, help=argparse.SUPPRESS)
@@ -180,7 +192,7 @@ def main() -> None:
     if args.smtp_server:
         return smtp_server(args.smtp_server, args.count_file)
     if args.child:
-        return child(args.size, args.rounds, args.port, args.processes)
+        return child(args.size, args.rounds, args.port, args.processes, args.compare)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
     if args.batch:
         env["LEARNER_EMAIL_BATCH_SIZE"] = str(args.batch)
@@ -199,7 +211,8 @@ def main() -> None:
         time.sleep(1)
         try:
             command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds),
-                       "--port", str(port), "--processes", str(args.processes)]  # fmt: skip
+                       "--port", str(port), "--processes", str(args.processes),
+                       "--compare", str(args.compare)]  # fmt: skip
             done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -221,9 +234,17 @@ def main() -> None:
     )
     for index, (send, rate) in enumerate(zip(sends, rates, strict=True), 1):
         print(
-            f"  send, round {index}           {send['sent']:,} emails in {send['seconds']:.1f} s = {rate:,.0f} emails/s"
+            f"  send, round {index} ({send['connections']} SMTP connection(s) per sender)  {send['sent']:,} emails in "
+            f"{send['seconds']:.1f} s = {rate:,.0f} emails/s"
         )
-    print(f"  send, median             {statistics.median(rates):,.0f} emails/s rendered and handed to SMTP")
+    by_connections: dict[int, list[float]] = {}
+    for send, rate in zip(sends, rates, strict=True):
+        by_connections.setdefault(send["connections"], []).append(rate)
+    for connections, values in sorted(by_connections.items()):
+        print(
+            f"  send, median with {connections} connection(s)  {statistics.median(values):,.0f} emails/s "
+            f"rendered and handed to SMTP"
+        )
     print(f"  the SMTP server accepted {accepted:,} messages ({len(sends)} rounds)")
 
 
