@@ -173,9 +173,14 @@ class InboxRedisConsumer(RedisEventConsumer):
 
 @functools.cache
 def _codec(signal):
-    from openedx_events.event_bus.avro.deserializer import AvroSignalDeserializer
+    from opaque_keys.edx.keys import CourseKey
+    from openedx_events.event_bus.avro.deserializer import DEFAULT_DESERIALIZERS, AvroSignalDeserializer
 
     deserializer = AvroSignalDeserializer(signal)
+    # A burst names a few runs: each course key parsed once (keys are immutable values).
+    deserializer.deserializers.setdefault(
+        CourseKey, functools.lru_cache(maxsize=1024)(DEFAULT_DESERIALIZERS[CourseKey])
+    )
     return fastavro.parse_schema(deserializer.schema), deserializer
 
 

@@ -84,6 +84,9 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
+_RECEIVED_AT = _COLUMNS.index("received_at")  # this and the columns after it: one value for the batch
+
+
 def _row(event: Received, now) -> tuple:
     error, user_key, course_key = event.error, None, ""
     if not error:
@@ -117,11 +120,16 @@ def _insert(rows: list[tuple]) -> None:
         for i, f in enumerate(fields)
         if f.get_internal_type() in ("UUIDField", "DateTimeField", "JSONField")
     ]
-    values = []
+    values, adapted = [], {}  # received_at and available_at are one `now` for the batch: adapted once
     for row in rows:
         row = list(row)
         for i in typed:
-            row[i] = fields[i].get_db_prep_save(row[i], connection)
+            if i >= _RECEIVED_AT:
+                if row[i] not in adapted:
+                    adapted[row[i]] = fields[i].get_db_prep_save(row[i], connection)
+                row[i] = adapted[row[i]]
+            else:
+                row[i] = fields[i].get_db_prep_save(row[i], connection)
         values.append(row)
     ops, table = connection.ops, connection.ops.quote_name(InboxEvent._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
