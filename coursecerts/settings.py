@@ -230,9 +230,21 @@ for _prefix, _needed in (
     ("SOCIAL_AUTH_EDX_OAUTH2", ("SECRET", "URL_ROOT")),
     ("SOCIAL_AUTH_OIDC", ("SECRET", "OIDC_ENDPOINT")),
 ):
-    _missing = [f"{_prefix}_{n}" for n in _needed if globals()[f"{_prefix}_KEY"] and not globals()[f"{_prefix}_{n}"]]
+    _missing = [
+        f"{_prefix}_{n}" for n in _needed if globals()[f"{_prefix}_KEY"] and not globals()[f"{_prefix}_{n}"]
+    ]
     if _missing:
         raise ImproperlyConfigured(f"{_prefix}_KEY is set: set {' and '.join(_missing)} too")
+for _name in (
+    "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT",
+    "SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT",
+    "SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL",
+    "SOCIAL_AUTH_OIDC_OIDC_ENDPOINT",
+):
+    if globals()[_name] and not re.match(r"https?://[^/?#\s]+", globals()[_name]):
+        raise ImproperlyConfigured(
+            f"{_name}={globals()[_name]!r} is not an http(s) URL (https://lms.example.org)"
+        )
 SOCIAL_AUTH_URL_NAMESPACE = "accounts"
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = _HTTPS
 SOCIAL_AUTH_USER_FIELDS = ["username", "email"]

@@ -36,6 +36,16 @@ def test_a_key_without_its_secret_and_url_stops_the_start_naming_them(tmp_path):
     assert "set SOCIAL_AUTH_OIDC_OIDC_ENDPOINT too" in result.stderr
 
 
+def test_a_provider_url_without_its_scheme_stops_the_start(tmp_path):
+    result = run(
+        tmp_path,
+        SOCIAL_AUTH_EDX_OAUTH2_KEY="coursecerts-sso",
+        SOCIAL_AUTH_EDX_OAUTH2_SECRET="s",
+        SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT="lms.example.org",
+    )
+    assert "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT='lms.example.org' is not an http(s) URL" in result.stderr
+
+
 def test_configured_providers_are_offered_with_where_their_buttons_go(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("lms-secret\n")

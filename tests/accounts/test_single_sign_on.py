@@ -6,6 +6,7 @@ with that user's course roles; failures come back to the login page as a sentenc
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -140,6 +141,13 @@ def page(browser):
     assert violations == []
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on: the provider is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def sign_in_at_provider(page, username, *, consent=True):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -223,7 +231,7 @@ def test_an_answer_for_another_sign_in_says_so_on_the_login_page(page, live_serv
 
 
 def test_a_provider_that_does_not_answer_says_so_on_the_login_page(page, live_server, sso, settings):
-    settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = "http://127.0.0.1:9/o"  # the discard port: nothing listens
+    settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = f"http://127.0.0.1:{closed_port()}/o"
     page.goto(f"{live_server.url}/accounts/login/")
     page.click("text=Sign in with Test IdP")
 
@@ -249,7 +257,7 @@ def test_the_login_page_is_accessible_works_with_the_keyboard_alone_and_fits_a_p
 
 
 def test_a_failed_sign_in_s_message_is_accessible(page, live_server, sso, settings):
-    settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = "http://127.0.0.1:9/o"
+    settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = f"http://127.0.0.1:{closed_port()}/o"
     page.goto(f"{live_server.url}/accounts/login/")
     page.click("text=Sign in with Test IdP")
     page.wait_for_selector("[role=alert]")
