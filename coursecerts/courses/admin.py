@@ -8,7 +8,7 @@ from coursecerts.courses.services import course_role_put, course_role_remove, co
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "active")
+    list_display = ("name", "short_name", "active", "certificate_validity_days")
     list_filter = ("active",)
     search_fields = ("name", "short_name")
 
@@ -35,6 +35,7 @@ class CourseRunAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
         "certificates_display_behavior",
         "certificate_available_date",
         "cert_html_view_enabled",
+        "certificate_validity_days",
     )
     list_filter = ("self_paced", "certificates_display_behavior", "cert_html_view_enabled", "organization")
     search_fields = ("display_name",)

@@ -115,3 +115,14 @@ def test_a_zero_week_window_sends_nothing(run, taken, settings):
     with time_machine.travel(certificate.expires_date - dt.timedelta(days=1), tick=False):
         assert record_expiry_notices()["recorded"] == 0
     assert taken == []
+
+
+def test_the_admin_lists_the_notices(run, client):
+    certificate = issue(run, "listed")
+    with time_machine.travel(certificate.expires_date - dt.timedelta(weeks=1), tick=False):
+        record_expiry_notices()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get("/admin/certificates/certificateexpirynotice/?sent_at__isnull=True")
+    assert page.status_code == 200
+    assert "listed" in page.content.decode()  # the certificate's learner
+    assert client.get(f"/admin/certificates/generatedcertificate/{certificate.pk}/change/").status_code == 200

@@ -110,6 +110,8 @@ class GeneratedCertificateAdmin(CourseKeyAdminMixin, admin.ModelAdmin):
         "name",
         "course_title",
         "issued_date",
+        "expires_date",
+        "previous_certificate",
         "distinction",
         "verify_uuid",
         "key",

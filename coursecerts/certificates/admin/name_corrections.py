@@ -1,13 +1,18 @@
 """Name corrections (ADR 0024): the learner's requests, decided here by opening one, choosing approve or refuse
 and writing the note the learner reads. Approval reissues the certificate through the service; nothing is
 edited in place, and requests are never added here (the learner asks through the API or the signed link). The
-admin is global staff's (is_staff); the run's instructors decide through the API."""
+admin is global staff's (is_staff); the run's instructors decide through the API. Also the expiry notices owed and
+sent (ADR 0025), read-only."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from coursecerts.certificates.models import NameCorrectionRequest, NameCorrectionStatuses
+from coursecerts.certificates.models import (
+    CertificateExpiryNotice,
+    NameCorrectionRequest,
+    NameCorrectionStatuses,
+)
 from coursecerts.certificates.services.name_correction import name_correction_approve, name_correction_refuse
 from coursecerts.common.admin import ServiceForm, ServiceFormAdminMixin
 
@@ -74,3 +79,20 @@ class NameCorrectionRequestAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
     @admin.display(description="certificate", ordering="certificate__verify_uuid")
     def certificate_link(self, obj):
         return format_html('<a href="/certificates/{}">{}</a>', obj.certificate.verify_uuid, obj.certificate)
+
+
+@admin.register(CertificateExpiryNotice)
+class CertificateExpiryNoticeAdmin(admin.ModelAdmin):
+    """The expiry notices owed and sent (ADR 0025), recorded by the periodic task: read-only."""
+
+    list_display = ("certificate", "expires_date", "created", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("certificate",)
+    search_fields = ("certificate__user__username", "certificate__verify_uuid")
+    readonly_fields = ("certificate", "expires_date", "created", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

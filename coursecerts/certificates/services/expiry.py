@@ -106,6 +106,7 @@ def _owed_batch(now: datetime, size: int) -> list[CertificateExpiryNotice]:
             certificate__status=CertificateStatuses.DOWNLOADABLE,
             certificate__expires_date=F("expires_date"),
             certificate__expires_date__gt=now,
+            certificate__user__profile__retired_at__isnull=True,
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:size]
