@@ -107,3 +107,16 @@ def test_organisation_name_falls_back_to_its_short_name(captured_on_commit):
     issue(course, learner_in_course(course), captured_on_commit)
 
     assert "AcmeX" in mail.outbox[0].body
+
+
+def test_the_text_part_and_subject_are_plain_text_not_html_escaped(captured_on_commit):
+    from tests.factories import CourseRunFactory
+
+    course = CourseRunFactory(display_name="Rock & Roll: Writers' Workshop")
+    issue(course, learner_in_course(course), captured_on_commit)
+
+    (message,) = mail.outbox
+    assert "Rock & Roll: Writers' Workshop" in message.subject
+    assert "Rock & Roll: Writers' Workshop" in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body
+    assert "Rock &amp; Roll" in message.alternatives[0][0]  # the HTML part stays escaped
