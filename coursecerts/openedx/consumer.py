@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 
 import fastavro
 from django.conf import settings
+from edx_event_bus_redis.internal.config import get_full_topic
 from edx_event_bus_redis.internal.consumer import RedisEventConsumer
 from edx_event_bus_redis.internal.message import RedisMessage
 from openedx_events.tooling import OpenEdxPublicSignal, prepare_for_new_work_cycle
@@ -169,6 +170,41 @@ class InboxRedisConsumer(RedisEventConsumer):
         for sig in previous:
             os_signal.signal(sig, stop)
         return lambda: [os_signal.signal(sig, handler) for sig, handler in previous.items()]
+
+
+class _StreamReader(InboxRedisConsumer):
+    """The consumer's reading, recording and applying, over a range of the stream read with XRANGE: no consumer
+    group is created, read or moved."""
+
+    def __init__(self, topic, batch_size=None):
+        self.topic, self.full_topic = topic, get_full_topic(topic)
+        self.db = self._create_db()
+        self.batch_size = int(batch_size or settings.EVENTS_INBOX_BATCH_SIZE)
+        self.batch, self.acks, self._decoded = Batch(), [], None
+        self.stats = {"read": 0, "recorded": 0, "done": 0, "skipped": 0, "failed": 0}
+
+
+def stream_replay(topic: str, *, start: str, end: str = "+", batch_size: int | None = None) -> dict:
+    """Read the topic's stream from `start` to `end` (Redis message ids, both included; "-" and "+" are its
+    ends), a batch at a time, through the same receivers into the inbox, and apply what is due. Events
+    recorded before are dropped, so a replay over what was consumed already changes nothing. Returns counts."""
+    reader = _StreamReader(topic, batch_size)
+    batch_open(reader.batch)
+    try:
+        position = start
+        while True:
+            page = reader.db.xrange(reader.full_topic, min=position, max=end, count=reader.batch_size)
+            for raw in page:
+                reader._receive(raw)
+            reader.acks.clear()  # nothing to acknowledge: no consumer group read these
+            reader.flush()
+            if len(page) < reader.batch_size:
+                break
+            position = "(" + _text(page[-1][0])  # after the last one read
+    finally:
+        batch_open(None)
+        reader.db.close()
+    return reader.stats
 
 
 @functools.cache

@@ -51,7 +51,8 @@ def event_received(sender=None, signal=None, metadata=None, **kwargs):
     record = batch.record if batch is not None and batch.record is not None else _record(signal, kwargs)
     event = Received(
         event_id=metadata.id, event_type=metadata.event_type, time=metadata.time, data=record,
-        source=metadata.source or "", topic=batch.topic if batch else "", position=batch.position if batch else "",
+        source=metadata.source or "", topic=batch.topic if batch is not None else "",
+        position=batch.position if batch is not None else "",
     )  # fmt: skip
     if batch is not None:
         batch.events.append(event)
