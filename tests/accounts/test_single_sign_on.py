@@ -15,9 +15,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from social_django.models import UserSocialAuth
 
 from coursecerts.courses.models import CourseAccessRole, CourseRoles
+from coursecerts.learners.models import LearnerProfile
 from coursecerts.learners.services import learner_upsert
 from tests.console.browser import PHONE, scrolls_sideways, serious_violations, tab_to
 from tests.factories import CourseRunFactory, UserFactory
@@ -262,3 +264,19 @@ def test_a_failed_sign_in_s_message_is_accessible(page, live_server, sso, settin
     page.click("text=Sign in with Test IdP")
     page.wait_for_selector("[role=alert]")
     assert serious_violations(page) == []
+
+
+def test_a_retired_learner_is_refused_with_the_reason_on_the_login_page(page, live_server, sso, team):
+    LearnerProfile.objects.filter(user__username="carol").update(retired_at=timezone.now())
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.click("text=Sign in with Test IdP")
+    sign_in_at_provider(page, "carol")
+
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    assert "Signing in with Test IdP did not work: This account has been retired." in page.inner_text(
+        "[role=alert]"
+    )
+    assert not UserSocialAuth.objects.exists()
+    assert page.goto(f"{live_server.url}/accounts/profile/").url.startswith(
+        f"{live_server.url}/accounts/login/"
+    )
