@@ -308,3 +308,18 @@ def inbox_prune(*, days: int) -> int:
     for chunk in chunked(list(old.values_list("pk", flat=True)), 1000):
         deleted += InboxEvent.objects.filter(pk__in=chunk).delete()[0]
     return deleted
+
+
+def inbox_forget_learners(*, user_ids: set[int]) -> int:
+    """Drop the data (personal data included) of these coursecerts learners' received events; those not
+    applied yet are discarded. The rows stay, so that later events are still ordered. Returns how many."""
+    from coursecerts.openedx.models import ImportedLearner
+
+    lms_ids = list(ImportedLearner.objects.filter(user_id__in=user_ids).values_list("source_id", flat=True))
+    if not lms_ids:
+        return 0
+    rows = InboxEvent.objects.filter(user_key__in=lms_ids)
+    rows.filter(status__in=[InboxStatus.PENDING, InboxStatus.FAILED]).update(
+        status=InboxStatus.DISCARDED, available_at=None, note="the learner was retired"
+    )
+    return rows.update(data=None)

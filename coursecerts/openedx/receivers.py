@@ -15,7 +15,7 @@ import threading
 from django.conf import settings
 
 from coursecerts.openedx.event_mapping import SIGNAL_NAMES
-from coursecerts.openedx.inbox import Received, inbox_apply_due, inbox_record
+from coursecerts.openedx.inbox import Received, inbox_apply_due, inbox_forget_learners, inbox_record
 
 
 class Batch:
@@ -76,5 +76,15 @@ def _serializer(signal):
 def receivers_connect() -> None:
     from openedx_events.learning import signals
 
+    from coursecerts.common.signals import CERTIFICATES_WRITTEN
+
     for name in SIGNAL_NAMES:
         getattr(signals, name).connect(event_received, dispatch_uid=f"coursecerts.openedx.inbox.{name}")
+    CERTIFICATES_WRITTEN.connect(certificates_written, dispatch_uid="coursecerts.openedx.inbox.retired")
+
+
+def certificates_written(sender, certificates, reason="changed", **kwargs):
+    """A retirement (CERTIFICATES_WRITTEN "retired", in the retirement's transaction) drops the data of the
+    learner's received events, which holds their username, email and name (ADR 0012)."""
+    if reason == "retired":
+        inbox_forget_learners(user_ids={certificate.user_id for certificate in certificates})

@@ -106,3 +106,15 @@ def test_prune_keeps_the_newest_applied_event_that_orders_later_ones(bus):
     passing(is_passing=False, time=T0)  # late and older than the kept one
     consume()
     assert PersistentCourseGrade.objects.get().passed is True
+
+
+def test_retirement_drops_the_personal_data_of_the_learner_s_received_events(bus):
+    from coursecerts.certificates.services.retirement import learner_retire
+
+    enrolled()
+    passing()
+    consume()
+    assert "ada@example.org" in str(InboxEvent.objects.values_list("data", flat=True))
+    learner_retire(user=GeneratedCertificate.objects.get().user)
+    assert list(InboxEvent.objects.values_list("data", flat=True)) == [None, None]
+    assert "ada" not in str(list(InboxEvent.objects.values()))
