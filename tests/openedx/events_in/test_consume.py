@@ -227,3 +227,18 @@ def test_consume_events_exits_non_zero_without_a_usable_consumer(bus):
         consume()
     with pytest.raises(CommandError, match="--extra must be a JSON object"):
         call_command("consume_events", "-t", TOPIC, "-g", "g", "--extra", "[1]")
+
+
+def test_the_stock_redis_consumer_works_too_one_event_at_a_time(bus):
+    """EVENT_BUS_CONSUMER=edx_event_bus_redis.RedisEventConsumer: the receivers record and apply each event."""
+    from edx_event_bus_redis.internal.consumer import RedisEventConsumer
+    from edx_event_bus_redis.internal.message import RedisMessage
+
+    enrolled()
+    passing()
+    consumer = RedisEventConsumer(TOPIC, "stock", "test", check_backlog=True)
+    with _run_after_commit[0](execute=True):
+        for message in consumer.consumer.read(count=10):
+            consumer.emit_signals_from_message(RedisMessage.parse(message, topic=consumer.full_topic))
+    assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
+    assert certificate_via_api()["status"] == "downloadable"
