@@ -3,15 +3,16 @@
 The periodic task (tasks.record_expiry_notices, on celery beat) records a CertificateExpiryNotice for every
 valid certificate expiring within CERTIFICATE_EXPIRY_NOTICE_WEEKS (one per certificate and expiry date: a
 repeat run records nothing new), then offers the owed notices to CERTIFICATE_EXPIRY_NOTICES_OWED, in one
-transaction per batch: the notifications app's receiver queues the emails there and returns True, and the
-notices are marked sent. With no receiver (or one that declines) they stay owed and are offered at the next run,
-so none is lost and none is sent twice."""
+transaction per batch: the notifications app's receiver queues the emails there and returns True (any true
+value), and the notices are marked sent. With no receiver (or one that declines) they stay owed and are offered
+at the next run, so none is lost and none is sent twice."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -63,7 +64,10 @@ def expiry_notices_record(*, now: datetime | None = None) -> int:
     )
     recorded = 0
     for batch in chunked(due.iterator(chunk_size=2000), 2000):
-        rows = [CertificateExpiryNotice(certificate_id=pk, expires_date=expires) for pk, expires in batch]
+        rows = [
+            CertificateExpiryNotice(certificate_id=pk, expires_date=cast(datetime, expires))
+            for pk, expires in batch
+        ]
         # a concurrent run's rows for the same (certificate, expiry date) are kept, never doubled
         CertificateExpiryNotice.objects.bulk_create(rows, ignore_conflicts=True)
         recorded += len(rows)
@@ -84,7 +88,7 @@ def expiry_notices_hand_over(*, now: datetime | None = None, batch_size: int = 1
             responses = signals.CERTIFICATE_EXPIRY_NOTICES_OWED.send(
                 sender=CertificateExpiryNotice, notices=notices
             )
-            if not any(response is True for _, response in responses):
+            if not any(response for _, response in responses):
                 log.info("expiry notices: %d owed, no receiver took them (they stay owed)", len(notices))
                 return taken
             CertificateExpiryNotice.objects.filter(pk__in=[n.pk for n in notices]).update(sent_at=now)
@@ -96,7 +100,7 @@ def expiry_notices_hand_over(*, now: datetime | None = None, batch_size: int = 1
 def _owed_batch(now: datetime, size: int) -> list[CertificateExpiryNotice]:
     """The next owed notices, locked (two runs at once take different ones): only the notice rows are locked
     where the database can say so, never the certificates, which generation writes."""
-    lock = {"skip_locked": connection.features.has_select_for_update_skip_locked}
+    lock: dict[str, Any] = {"skip_locked": connection.features.has_select_for_update_skip_locked}
     if connection.features.has_select_for_update_of:
         lock["of"] = ("self",)
     ids = list(

@@ -195,9 +195,9 @@ def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
     claimable = CertificateGenerationChunk.objects.filter(leases.claimable(), pk=chunk_id)
     if not claimable.update(state=JobStates.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1):
         return None
-    chunk = CertificateGenerationChunk.objects.select_related("job__course__organization", "job__requested_by").get(
-        pk=chunk_id
-    )
+    chunk = CertificateGenerationChunk.objects.select_related(
+        "job__course__organization", "job__requested_by"
+    ).get(pk=chunk_id)
     CertificateGenerationJob.objects.filter(pk=chunk.job_id, state=JobStates.PENDING).update(
         state=JobStates.RUNNING
     )

@@ -119,10 +119,8 @@ def _pending(certificate) -> NameCorrectionError:
 
 def prints_verified_name(user_id: int) -> bool:
     """Open edX's rule (name-affirmation): the learner chose to print their verified name and has one."""
-    profile = LearnerProfile.objects.filter(user_id=user_id).only(
-        "verified_name", "use_verified_name_for_certificates"
-    )
-    profile = profile.first()
+    profiles = LearnerProfile.objects.filter(user_id=user_id)
+    profile = profiles.only("verified_name", "use_verified_name_for_certificates").first()
     return bool(profile and profile.use_verified_name_for_certificates and profile.verified_name)
 
 
@@ -207,11 +205,11 @@ def name_correction_token_certificate(token: str) -> GeneratedCertificate | None
         data = signing.loads(token, salt=_LINK_SALT, max_age=max_age)
     except signing.BadSignature:  # SignatureExpired is one
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("c"), str):
         return None
     return (
         GeneratedCertificate.objects.select_related("course__organization")
-        .filter(verify_uuid=data.get("c"), user_id=data.get("u"))
+        .filter(verify_uuid=data["c"], user_id=data["u"])
         .first()
     )
 

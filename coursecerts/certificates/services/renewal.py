@@ -37,6 +37,7 @@ class RenewalNotAllowed(ApplicationError):
 def same_course_prefix(course_run: CourseRun) -> str:
     """What the keys of every run of the run's course start with: 'course-v1:Org+Number+' (or 'Org/Number/')."""
     key = course_run.id
+    assert key is not None  # a saved run has its key
     return f"{key.org}/{key.course}/" if key.deprecated else f"course-v1:{key.org}+{key.course}+"
 
 
@@ -58,7 +59,7 @@ def previous_certificates(
         .order_by("user_id", "-issued_date", "-pk")
         .only("pk", "user_id", "verify_uuid", "course_id", "issued_date", "status", "mode", "grade", "name")
     )
-    wanted, previous = set(user_ids), {}
+    wanted, previous = set(user_ids), dict[int, GeneratedCertificate]()
     for certificate in found:
         if certificate.user_id in wanted:
             previous.setdefault(certificate.user_id, certificate)
