@@ -286,13 +286,11 @@ def _deliver_on_one(messages: Sequence) -> dict[int, _Outcome]:
     return outcomes
 
 
-def _permanent(exc: smtplib.SMTPException) -> bool:
-    codes = (
-        [code for code, _ in exc.recipients.values()]
-        if isinstance(exc, smtplib.SMTPRecipientsRefused)
-        else [exc.smtp_code]
-    )
-    return all(code >= 500 for code in codes)
+def _permanent(exc: smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused) -> bool:
+    """A 5xx answer is final; a 4xx one is worth a retry."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return exc.smtp_code >= 500
 
 
 def _smtp_error(exc: smtplib.SMTPException) -> str:
@@ -375,12 +373,12 @@ def learner_emails_resend(
 ) -> int:
     """Send the issue email again to these learners of the run (None: every learner with a downloadable
     certificate), even if the run's emails are off: the course team asked. Returns how many were owed."""
-    certificates = GeneratedCertificate.objects.filter(
+    downloadable = GeneratedCertificate.objects.filter(
         course=course_run, status=CertificateStatuses.DOWNLOADABLE
     )
     if usernames is not None:
-        certificates = certificates.filter(user__username__in=usernames)
-    certificates = list(certificates.only("pk", "issued_date", "created_date"))
+        downloadable = downloadable.filter(user__username__in=usernames)
+    certificates = list(downloadable.only("pk", "issued_date", "created_date"))
     if usernames is not None and not certificates:
         raise NothingToResend("None of these learners has a downloadable certificate in this run.")
     key = f"{RESEND} {timezone.now().isoformat()}"
