@@ -161,5 +161,36 @@ def report(title: str, rates: dict[str, list[float]], unit: str) -> None:
     print(f"  cost of the middleware: {difference:+.1f}% ({verdict} the 5% target)", flush=True)
 
 
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): the page's requests per CPU second with the middleware against
+    without it (rounds alternate), and the middleware's own CPU a request as a share of the page's."""
+    from rows import Row
+
+    hot, requests, rounds, calls = (100, 500, 3, 10000) if quick else (200, 3000, 5, 50000)
+    folder = Path(tempfile.mkdtemp(prefix="coursecerts-bench-metrics-"))
+    env = environment(folder / "var")
+    (folder / "prometheus-cpu").mkdir(parents=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(folder / "prometheus-cpu")
+    django_setup(env)
+    uuids = load_data(hot)
+    rates = cpu_rounds(uuids, requests, rounds)
+    report("cpu: page requests per CPU second", rates, "per_cpu_s")
+    with_, without = statistics.median(rates["with"]), statistics.median(rates["without"])
+    share = own_cost(calls) * without * 100
+    shutil.rmtree(folder, ignore_errors=True)
+    return [
+        Row(
+            "page with the metrics middleware",
+            with_,
+            "req/CPU s",
+            without,
+            "without it",
+            "ratio >= 0.95",
+            rounds,
+        ),
+        Row("metrics middleware's own CPU, share of the page's", share, "%", None, "", "figure <= 5", 5),
+    ]
+
+
 if __name__ == "__main__":
     main()

@@ -559,7 +559,7 @@ def bench_rows(quick: bool) -> list:
     typst against the overlay baseline, interleaved in rounds."""
     from rows import Row
 
-    sizes = dict(certificates_stored=2500, certificates_unstored=700, hot=300, duration=2, rounds=2)
+    sizes = dict(certificates_stored=2000, certificates_unstored=600, hot=300, duration=2, rounds=2)
     if not quick:
         sizes = dict(certificates_stored=4000, certificates_unstored=1500, hot=500, duration=3, rounds=3)
     r, env, uuids, folder = run_page(**sizes)

@@ -200,5 +200,19 @@ def main() -> None:
     return None
 
 
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): deliveries per second on each database (target: 500/s at least)."""
+    from rows import Row
+
+    events, databases = (2000, ["sqlite"]) if quick else (10_000, ["sqlite", "postgresql"])
+    rows = []
+    for database in databases:
+        r = run_child(database, events, 16)
+        note = f"{events:,} events, {r['verified']:,} verified, {r['sent']:,} sent"
+        rows.append(Row(f"webhook deliveries, {database}", r["sent"] / r["seconds"], "deliveries/s",
+                        target="figure >= 500", note=note))  # fmt: skip
+    return rows
+
+
 if __name__ == "__main__":
     main()
