@@ -260,3 +260,15 @@ def test_no_other_app_has_texts_for_translation():
         and marks.search(path.read_text(encoding="utf-8", errors="replace"))
     )
     assert others == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", CERTIFICATE)
+def test_the_expiry_email_gives_the_date_as_the_certificate_does(certificate, language):
+    certificate.user.email = "jane@example.org"
+    certificate.user.save()
+    certificate.expires_date = ON_1_DECEMBER_2026
+    message = email_message(kind="expiry_notice", certificate=certificate, context={"language": language})
+    _, date = CERTIFICATE[language]
+    assert date in message.subject
+    assert date in message.body and date in message.alternatives[0][0]
