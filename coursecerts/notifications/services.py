@@ -63,9 +63,12 @@ def learner_emails_queue(
     commit (unless `send` is false: the email sink, whose run_due follows). `key`: what makes it one of its
     kind (None: the certificate's issue, issue_key); an email already owed or sent with the same kind,
     certificate and key is not owed again. `context`: what the kind's templates need beyond the certificate
-    (a "language" in it overrides the course's). Returns how many rows were new."""
+    (a "language" in it overrides the course's). Returns how many rows were new (none while
+    LEARNER_EMAILS_ENABLED is false: nobody is emailed)."""
     if kind not in kinds.KINDS:
         raise ValueError(f"Unknown email kind {kind!r}: register it in coursecerts.notifications.kinds.")
+    if not settings.LEARNER_EMAILS_ENABLED:
+        return 0
     now = timezone.now()
     rows = [
         LearnerEmail(

@@ -120,3 +120,13 @@ def test_the_text_part_and_subject_are_plain_text_not_html_escaped(captured_on_c
     assert "Rock & Roll: Writers' Workshop" in message.body
     assert "&amp;" not in message.body and "&#x27;" not in message.body
     assert "Rock &amp; Roll" in message.alternatives[0][0]  # the HTML part stays escaped
+
+
+def test_with_learner_emails_off_nothing_is_owed_or_sent(course, captured_on_commit, settings):
+    settings.LEARNER_EMAILS_ENABLED = False
+    issue(course, learner_in_course(course), captured_on_commit)
+    settings.LEARNER_EMAILS_ENABLED = True
+    send_learner_emails.delay()  # events written while it was off were not owed
+
+    assert mail.outbox == []
+    assert LearnerEmail.objects.count() == 0
