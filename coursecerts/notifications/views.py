@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coursecerts.certificates.display import display_date_for_certificate
 from coursecerts.certificates.links import certificate_url
 from coursecerts.certificates.sharing import share_links
 from coursecerts.certificates.web.rate_limit import rate_limited
@@ -74,6 +75,7 @@ def _page(request, page: LearnerPage, *, owner: bool) -> HttpResponse:
             "page_url": certificate_url(certificate),
             "pdf_url": reverse("certificates:pdf", args=[certificate.verify_uuid]),
             "credential_url": reverse("certificates:credential", args=[certificate.verify_uuid]),
+            "date": display_date_for_certificate(certificate, course),  # the date its page and PDF print
             "share": share_links(certificate, course_title=title, organization_name=organization),
         })  # fmt: skip
     context = {

@@ -122,3 +122,14 @@ def test_no_enumeration_by_user_id_username_or_a_signature_of_a_guessed_slug(cli
         assert client.get(guess).status_code == 404
     unsigned = signing.TimestampSigner(salt=SALT, key="not-the-secret-key").sign(slug)
     assert client.get(f"/learners/page/{unsigned}").status_code == 404
+
+
+def test_each_certificate_shows_the_date_its_own_page_prints(client, ada, staff):
+    from datetime import UTC, datetime
+
+    from coursecerts.certificates.services.date_override import date_override_set
+
+    cert = ada.certificates.get()
+    date_override_set(certificate=cert, date=datetime(2026, 3, 14, tzinfo=UTC), reason="t", actor=staff)
+    html = client.get(path(learner_page_link(ada).url)).content.decode()
+    assert "March 14, 2026" in html
