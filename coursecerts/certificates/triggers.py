@@ -12,7 +12,7 @@ generation runs automatically after a grade, never who is eligible, and never re
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,7 @@ from coursecerts.certificates.models import (
 from coursecerts.certificates.outbox import generation_owed_record
 from coursecerts.certificates.services import certificate_mark_notpassing
 from coursecerts.certificates.services.generation import format_grade
+from coursecerts.common.bulk_rows import rows_where_in, table
 from coursecerts.courses.models import CourseRun
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.events.services import outbox_kick
@@ -62,21 +63,25 @@ def grades_passed(
     again issues what an earlier import's lost generation did not (tests/api/test_course_import.py)."""
     if not settings.AUTO_CERTIFICATE_GENERATION or not passing:
         return {"grade_passed": set(), "import": set()}
-    certified = _certified(course_run)
-    eligible_mode = _in_eligible_mode(modes)
+    again = (passing - now_passing) & _in_eligible_mode(modes)
+    certified = _certified(course_run, user_ids=now_passing | again)  # read once for both rules
     return {
         "grade_passed": passing_owes_generation(now_passing, course_run=course_run, certified=certified),
-        "import": passing_owes_generation(
-            (passing - now_passing) & eligible_mode, course_run=course_run, certified=certified
-        ),
+        "import": passing_owes_generation(again, course_run=course_run, certified=certified),
     }
 
 
 def _certified(course_run: CourseRun, *, user_ids: Collection[int] | None = None) -> set[int]:
     """The learners of the run (of `user_ids`, if given) whose certificate passes."""
+    if user_ids is not None:  # the import's many learners: their ids bound as one array on PostgreSQL
+        sql = (
+            f"SELECT user_id FROM {table(GeneratedCertificate)} WHERE course_id = %s "
+            f"AND status IN ({', '.join(['%s'] * len(PASSED_STATUSES))}) AND {{in}}"
+        )
+        params = [str(course_run.pk), *sorted(status.value for status in PASSED_STATUSES)]
+        user = GeneratedCertificate._meta.get_field("user")
+        return {user_id for (user_id,) in rows_where_in(sql, user, user_ids, params=params)}
     certificates = GeneratedCertificate.objects.filter(course=course_run, status__in=PASSED_STATUSES)
-    if user_ids is not None:
-        certificates = certificates.filter(user_id__in=list(user_ids))
     return set(certificates.values_list("user_id", flat=True))
 
 
@@ -191,6 +196,16 @@ class ImportTriggers:
     certificates_marked_notpassing: int
 
 
+@dataclass
+class ImportOwed:
+    """The generation an import owes, gathered over its chunks: {source: user ids}, in the order in which a
+    learner named by two sources is recorded under the first."""
+
+    sources: dict[str, set[int]] = field(
+        default_factory=lambda: {"grade_passed": set(), "enrollment_track_updated": set(), "import": set()}
+    )
+
+
 def import_triggers_apply(
     *,
     course_run: CourseRun,
@@ -205,23 +220,55 @@ def import_triggers_apply(
     import's transaction: `modes` and `percents` are the file's learners' (user id keys), the rest the
     transitions the bulk writers returned. The generation owed is one outbox entry for the whole file, each
     learner under the first source that names them; when there is none, an earlier import's leftovers are
-    drained after this commit."""
+    drained after this commit. (import_triggers_decide and import_owed_record, for a file written in chunks.)"""
+    owed = ImportOwed()
+    revoked = import_triggers_decide(
+        course_run=course_run,
+        owed=owed,
+        modes=modes,
+        percents=percents,
+        mode_changed=mode_changed,
+        now_passing=now_passing,
+        now_failing=now_failing,
+        passing=passing,
+    )
+    return ImportTriggers(
+        generation_queued=import_owed_record(course_run=course_run, owed=owed),
+        certificates_marked_notpassing=revoked,
+    )
+
+
+def import_triggers_decide(
+    *,
+    course_run: CourseRun,
+    owed: ImportOwed,
+    modes: Mapping[int, str],
+    percents: Mapping[int, float | None],
+    mode_changed: Mapping[int, str],
+    now_passing: set[int],
+    now_failing: set[int],
+    passing: set[int],
+) -> int:
+    """import_triggers_apply for one chunk of a file: revokes now (returns how many), adds the generation owed
+    to `owed`, for import_owed_record once the whole file is written."""
     owed_by_passing = grades_passed(
         course_run=course_run, now_passing=now_passing, passing=passing, modes=modes
     )
-    generation = {
-        "grade_passed": owed_by_passing["grade_passed"],
-        "enrollment_track_updated": mode_change_owes_generation(mode_changed),
-        "import": owed_by_passing["import"],
-    }
-    revoked = failing_revokes(
+    owed.sources["grade_passed"] |= owed_by_passing["grade_passed"]
+    owed.sources["enrollment_track_updated"] |= mode_change_owes_generation(mode_changed)
+    owed.sources["import"] |= owed_by_passing["import"]
+    return failing_revokes(
         course_run=course_run, percents={user_id: percents[user_id] for user_id in now_failing}, modes=modes
     )
+
+
+def import_owed_record(*, course_run: CourseRun, owed: ImportOwed) -> int:
+    """Record the generation `owed` as one outbox entry; returns how many learners it names."""
     queued: set[int] = set()
-    owed = {}
-    for source, ids in generation.items():
-        owed[source] = sorted(ids - queued)
+    sources = {}
+    for source, ids in owed.sources.items():
+        sources[source] = sorted(ids - queued)
         queued.update(ids)
-    if generation_owed_record(course_run=course_run, sources=owed) is None:
+    if generation_owed_record(course_run=course_run, sources=sources) is None:
         transaction.on_commit(outbox_kick, robust=True)  # an earlier import's leftovers run now
-    return ImportTriggers(generation_queued=len(queued), certificates_marked_notpassing=revoked)
+    return len(queued)

@@ -123,16 +123,21 @@ def _array_type(field: models.Field) -> str:
     return {"serial": "integer", "bigserial": "bigint"}.get(db_type, db_type) + "[]"
 
 
-def rows_where_in(sql: str, column: str, values: Iterable, *, params: Sequence = ()) -> Iterator[tuple]:
-    """The rows of `sql` (a SELECT whose WHERE ends with `AND {in}` or `WHERE {in}`, taking `params` before it)
-    for each value of `values` in `column`: `column = ANY(array)` on PostgreSQL (one parameter instead of
-    thousands), chunks of `column IN (...)` elsewhere."""
+def rows_where_in(
+    sql: str, field: models.Field, values: Iterable, *, params: Sequence = ()
+) -> Iterator[tuple]:
+    """The rows of `sql` (a SELECT whose WHERE holds `{in}`, taking `params` before it) for each of `values` in
+    the model field's column: `column = ANY(array)` on PostgreSQL (one parameter instead of thousands; the array
+    typed as the column, or PostgreSQL searches it row by row), chunks of `column IN (...)` elsewhere."""
     values = list(values)
     if not values:
         return
+    column = _quote(field.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql.format(**{"in": f"{column} = ANY(%s)"}), [*params, values])
+            cursor.execute(
+                sql.format(**{"in": f"{column} = ANY(%s::{_array_type(field)})"}), [*params, values]
+            )
             yield from cursor.fetchall()
             return
         for chunk in chunked(values, LOOKUP_CHUNK):

@@ -56,7 +56,7 @@ def enrollments_bulk_upsert(
         user_id: (pk, mode, bool(is_active))
         for pk, user_id, mode, is_active in rows_where_in(
             f"SELECT id, user_id, mode, is_active FROM {table(CourseEnrollment)} WHERE course_id = %s AND {{in}}",
-            "user_id",
+            CourseEnrollment._meta.get_field("user"),
             enrollments,
             params=[course_key],
         )

@@ -60,7 +60,7 @@ def course_grades_bulk_update(
         for pk, user_id, percent, passed in rows_where_in(
             f"SELECT id, user_id, percent_grade, passed FROM {table(PersistentCourseGrade)} "
             "WHERE course_id = %s AND {in}",
-            "user_id",
+            PersistentCourseGrade._meta.get_field("user"),
             grades,
             params=[course_key],
         )

@@ -76,7 +76,7 @@ def learners_bulk_upsert(*, learners: Sequence[LearnerRow]) -> LearnersBulkUpser
         username: (user_id, email, bool(is_active))
         for user_id, username, email, is_active in rows_where_in(
             f"SELECT id, username, email, is_active FROM {table(User)} WHERE {{in}}",
-            "username",
+            User._meta.get_field("username"),
             [learner.username for learner in learners],
         )
     }
@@ -91,7 +91,7 @@ def learners_bulk_upsert(*, learners: Sequence[LearnerRow]) -> LearnersBulkUpser
     ids.update(
         rows_where_in(
             f"SELECT username, id FROM {table(User)} WHERE {{in}}",
-            "username",
+            User._meta.get_field("username"),
             [r.username for r in new_users],
         )
     )
@@ -115,7 +115,9 @@ def _profiles_bulk_upsert(learners: Sequence[LearnerRow], ids: dict[str, int], n
     names = {
         user_id: (pk, name)
         for pk, user_id, name in rows_where_in(
-            f"SELECT id, user_id, name FROM {table(LearnerProfile)} WHERE {{in}}", "user_id", ids.values()
+            f"SELECT id, user_id, name FROM {table(LearnerProfile)} WHERE {{in}}",
+            LearnerProfile._meta.get_field("user"),
+            ids.values(),
         )
     }
     new, changed = [], []

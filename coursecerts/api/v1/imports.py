@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import asdict
+from typing import IO
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -15,29 +17,33 @@ from coursecerts.api.errors import ApiError
 from coursecerts.api.lookups import course_run_or_404
 from coursecerts.api.permissions import IsGlobalStaff
 from coursecerts.api.schema import ErrorSerializer, errors
-from coursecerts.api.v1.import_files import COLUMNS, RosterErrors, roster_import, roster_parse
+from coursecerts.api.v1.import_files import COLUMNS, RosterErrors, roster_file_import
 
 _FORMATS = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}
 
 
+# The body is copied from the request into a file kept in memory up to this size, on disk beyond it.
+_SPOOL_BYTES = 1024 * 1024
+_READ_BYTES = 64 * 1024
+
+
 class _RawParser(BaseParser):
-    """The body as text, read from the stream with its own size limit (API_IMPORT_MAX_BYTES), so a file of
-    100,000 rows is not refused by Django's 2.5 MB form limit."""
+    """The body as a file, copied from the stream with its own size limit (API_IMPORT_MAX_BYTES), so a file of
+    100,000 rows is not refused by Django's 2.5 MB form limit, and a large one is never held in memory."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.API_IMPORT_MAX_BYTES
-        body = stream.read(limit + 1) if stream is not None else b""
-        if len(body) > limit:
-            raise ApiError(413, "file_too_large", f"The file is larger than {limit} bytes.")
         file_format = _FORMATS.get((media_type or "").split(";")[0].strip())
         if file_format is None:  # a wildcard such as */* or text/* matches a parser but names no format
             raise exceptions.UnsupportedMediaType(media_type)
-        try:
-            return {"format": file_format, "text": body.decode("utf-8-sig")}
-        except UnicodeDecodeError:
-            raise ApiError(
-                400, "invalid_input", "The file is not UTF-8.", {"file": ["The file is not UTF-8."]}
-            ) from None
+        limit = settings.API_IMPORT_MAX_BYTES
+        body, size = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES), 0
+        while stream is not None and (data := stream.read(_READ_BYTES)):
+            size += len(data)
+            if size > limit:
+                body.close()
+                raise ApiError(413, "file_too_large", f"The file is larger than {limit} bytes.")
+            body.write(data)
+        return {"format": file_format, "file": body}
 
 
 class CsvParser(_RawParser):
@@ -111,20 +117,26 @@ class CourseImportApi(APIView):
     )
     def post(self, request, course_key):
         run = course_run_or_404(course_key)
-        file_format, text = _file(request)
+        file_format, file = _file(request)
         try:
-            rows = roster_parse(text, file_format=file_format)
+            result = roster_file_import(course_run=run, file=file, file_format=file_format)
         except RosterErrors as exc:
             count = len(exc.rows)
             detail = f"{count} rows are invalid; nothing was imported." if count else exc.general[0]
             raise ApiError(400, "invalid_rows", detail, {"file": exc.general, "rows": exc.rows}) from None
-        return Response(self.OutputSerializer(asdict(roster_import(course_run=run, rows=rows))).data)
+        except UnicodeDecodeError:
+            raise ApiError(
+                400, "invalid_input", "The file is not UTF-8.", {"file": ["The file is not UTF-8."]}
+            ) from None
+        finally:
+            file.close()
+        return Response(self.OutputSerializer(asdict(result)).data)
 
 
-def _file(request) -> tuple[str, str]:
+def _file(request) -> tuple[str, IO[bytes]]:
     data = request.data
-    if "text" in data and "format" in data and not hasattr(data, "getlist"):
-        return data["format"], data["text"]
+    if "file" in data and "format" in data and not hasattr(data, "getlist"):
+        return data["format"], data["file"]
     upload = request.FILES.get("file")
     if upload is None:
         message = (
@@ -136,9 +148,4 @@ def _file(request) -> tuple[str, str]:
             413, "file_too_large", f"The file is larger than {settings.API_IMPORT_MAX_BYTES} bytes."
         )
     file_format = "jsonl" if upload.name.endswith((".jsonl", ".ndjson")) else "csv"
-    try:
-        return file_format, upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(
-            400, "invalid_input", "The file is not UTF-8.", {"file": ["The file is not UTF-8."]}
-        ) from None
+    return file_format, upload.open("rb")
