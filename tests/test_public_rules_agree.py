@@ -85,6 +85,13 @@ def retired(certificate, staff):
     learner_retire(user=certificate.user, actor=None)
 
 
+def expired(certificate, staff):
+    """Past the expiry date fixed at issue (ADR 0025), as time passing would leave it."""
+    GeneratedCertificate.objects.filter(pk=certificate.pk).update(
+        expires_date=timezone.now() - dt.timedelta(days=1)
+    )
+
+
 # case, page status, (v1 status, v1 `status`), v0 download_url, (report status, eligible, linked)
 CASES = [
     (None, 200, (200, "valid"), PAGE, ("downloadable", True, True)),
@@ -96,6 +103,8 @@ CASES = [
     (web_certificates_off, 404, (200, "valid"), "", ("downloadable", True, True)),
     (no_active_configuration, 404, (200, "valid"), ABSENT, ("downloadable", True, True)),
     (retired, 410, (410, "retired"), PAGE, ("downloadable", True, True)),
+    # Expired: still shown, saying so (ADR 0025); Open edX's v0 knows no expiry and keeps its answer.
+    (expired, 200, (200, "expired"), PAGE, ("downloadable", True, True)),
 ]
 
 
@@ -110,6 +119,7 @@ CASES = [
         "web_certificates_off",
         "no_active_configuration",
         "retired",
+        "expired",
     ],
 )
 def test_the_page_v0_v1_and_the_report_agree(
