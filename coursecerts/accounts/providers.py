@@ -28,10 +28,10 @@ def configured_providers() -> list[Provider]:
         root = settings.SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT or settings.SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT
         providers.append(Provider(EDX_OAUTH2, settings.PLATFORM_NAME or "Open edX", _origin(root)))
     if settings.SOCIAL_AUTH_OIDC_KEY:
-        endpoint = settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT
-        authorize = getattr(settings, "SOCIAL_AUTH_OIDC_AUTHORIZATION_URL", "") or endpoint
+        # Its sign-in page is taken to be on the issuer's origin (README "Signing in to the console").
+        issuer = settings.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT
         providers.append(
-            Provider(OIDC, settings.SOCIAL_AUTH_OIDC_PROVIDER_NAME or _("OpenID Connect"), _origin(authorize))
+            Provider(OIDC, settings.SOCIAL_AUTH_OIDC_PROVIDER_NAME or _("OpenID Connect"), _origin(issuer))
         )
     return providers
 
