@@ -242,3 +242,27 @@ def test_the_stock_redis_consumer_works_too_one_event_at_a_time(bus):
             consumer.emit_signals_from_message(RedisMessage.parse(message, topic=consumer.full_topic))
     assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
     assert certificate_via_api()["status"] == "downloadable"
+
+
+def test_a_consumer_that_dies_before_acknowledging_reads_its_messages_again_and_records_them_once(
+    bus, monkeypatch
+):
+    from walrus.containers import ConsumerGroupStream
+
+    enrolled()
+    passing()
+
+    def lost(self, *ids):
+        raise redis.ConnectionError("Redis went away before the acknowledgement")
+
+    monkeypatch.setattr(ConsumerGroupStream, "ack", lost)
+    with pytest.raises(CommandError, match="went away before the acknowledgement"):
+        consume()
+    assert InboxEvent.objects.count() == 2  # recorded before the acknowledgement was attempted
+    monkeypatch.undo()
+    stream = get_full_topic(TOPIC)
+    assert bus.xpending(stream, "coursecerts")["pending"] == 2
+    consume()  # the same consumer name: its pending messages first
+    assert bus.xpending(stream, "coursecerts")["pending"] == 0
+    assert InboxEvent.objects.count() == 2
+    assert certificate_via_api()["status"] == "downloadable"
