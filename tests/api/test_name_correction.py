@@ -61,6 +61,9 @@ def test_an_approved_correction_reissues_the_certificate_everywhere(
     old_name = certificate.name
     first_pdf = pdf_bytes(client, certificate)
     assert old_name in pdf_text(first_pdf, tmp_path)
+    first_preview = b"".join(client.get(f"/certificates/{uuid}/preview.png").streaming_content)
+    old_files = set(stored_pdf_names(uuid))
+    assert any(name.endswith(".png") for name in old_files)
     old_credential = json.loads(client.get(f"/certificates/{uuid}/credential.json").content)
     assert old_credential["credentialSubject"]["name"] == old_name
 
@@ -112,12 +115,15 @@ def test_an_approved_correction_reissues_the_certificate_everywhere(
     # the page (same URL), the PDF (the old one deleted from storage) and the credential (old one revoked)
     page = Page(client.get(f"/certificates/{uuid}"))
     assert page.text("#learner-name") == "Alice Q. Example"
-    assert not any(name for name in stored_pdf_names(uuid) if old_name in name)
+    assert not old_files & set(stored_pdf_names(uuid))  # the old PDF and preview are gone from storage
     new_pdf = pdf_bytes(client, certificate)
     assert new_pdf != first_pdf
     text = pdf_text(new_pdf, tmp_path)
     assert "Alice Q. Example" in text and old_name not in text
     assert len(stored_pdf_names(uuid)) == 1
+    preview = client.get(f"/certificates/{uuid}/preview.png")
+    assert preview.status_code == 200
+    assert b"".join(preview.streaming_content) != first_preview  # drawn again, from the new PDF
     credential = json.loads(client.get(f"/certificates/{uuid}/credential.json").content)
     assert credential["credentialSubject"]["name"] == "Alice Q. Example"
     assert credential["id"] != old_credential["id"]
