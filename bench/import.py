@@ -12,6 +12,13 @@ real request path (Django test client, bearer token, parsers, validation, one tr
 
     .venv/bin/python bench/import.py                    # 100,000 rows, SQLite and PostgreSQL
     .venv/bin/python bench/import.py --rows 10000 --databases sqlite
+    .venv/bin/python bench/import.py --rows 1000000 --direct   # a million rows, streamed from a file on disk
+
+Each phase prints its wall time, the CPU time of the importing process (on a shared machine the wall time
+grows with the load; the CPU time much less: PostgreSQL's own work is not in it) and the process's peak memory
+(max RSS) after it. Through the request path the test client holds the body it sends; --direct calls
+roster_file_import on the file on disk instead, so that the peak shows what the import itself holds: it stays
+flat when it does not grow with --rows.
 PostgreSQL is reached at BENCH_IMPORT_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432/coursecerts_bench_import); that database is dropped and created again.
 """
@@ -36,16 +43,33 @@ POSTGRES_URL = os.environ.get(
 COURSE_KEY = "course-v1:Bench+IMPORT+2026"
 
 
-def roster_csv(rows: int, *, changed: bool) -> str:
-    lines = ["username,email,name,mode,is_active,percent,passed"]
+def roster_lines(rows: int, *, changed: bool):
+    yield "username,email,name,mode,is_active,percent,passed\n"
     for n in range(rows):
         mode = "verified" if n % 2 else "audit"
         percent, passed = (0.9, "true") if changed and n % 2 else (0.41 if changed else 0.4, "false")
-        lines.append(f"bench-{n:06d},bench-{n:06d}@example.org,Learner {n},{mode},true,{percent},{passed}")
-    return "\n".join(lines) + "\n"
+        yield f"bench-{n:07d},bench-{n:07d}@example.org,Learner {n},{mode},true,{percent},{passed}\n"
 
 
-def child(rows: int) -> None:
+def roster_csv(rows: int, *, changed: bool) -> str:
+    return "".join(roster_lines(rows, changed=changed))
+
+
+def roster_file(path: Path, rows: int, *, changed: bool) -> Path:
+    with path.open("w") as out:
+        out.writelines(roster_lines(rows, changed=changed))
+    return path
+
+
+def peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(rows: int, direct: bool) -> None:
+    if direct:
+        return child_direct(rows)
     import logging
 
     import django
@@ -66,23 +90,68 @@ def child(rows: int) -> None:
     course_run_upsert(course_key=COURSE_KEY, display_name="Import bench", self_paced=True)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
     first, second = roster_csv(rows, changed=False), roster_csv(rows, changed=True)
-    result = {"rows": rows, "bytes": len(first.encode())}
-    started = time.perf_counter()
+    result = {"rows": rows, "bytes": len(first.encode()), "baseline_mb": peak_mb()}
+    started, cpu = time.perf_counter(), time.process_time()
     roster_parse(first, file_format="csv")
-    result["validate"] = {"seconds": time.perf_counter() - started}
+    result["validate"] = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
     for label, text in (("new", first), ("unchanged", first), ("changed", second)):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.generic(
             "POST", f"/api/v1/courses/{COURSE_KEY}/import", text, content_type="text/csv"
         )
         elapsed = time.perf_counter() - started
         if response.status_code != 200:
             raise SystemExit(f"{label}: HTTP {response.status_code} {response.content[:500]!r}")
-        result[label] = {"seconds": elapsed, **response.json()}
+        result[label] = {
+            "seconds": elapsed,
+            "cpu": time.process_time() - cpu,
+            "peak_mb": peak_mb(),
+            **response.json(),
+        }
     print(json.dumps(result))
 
 
-def run_child(database: str, rows: int) -> dict:
+def child_direct(rows: int) -> None:
+    """The import as the view runs it, from a file on disk: nothing in this process holds the file."""
+    import logging
+    import tempfile
+    from dataclasses import asdict
+
+    import django
+
+    django.setup()
+    logging.getLogger("coursecerts").setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    from coursecerts.api.v1.import_files import _text_lines, _validated, roster_file_import
+    from coursecerts.courses.services import course_run_upsert
+
+    call_command("migrate", verbosity=0)
+    run, _ = course_run_upsert(course_key=COURSE_KEY, display_name="Import bench", self_paced=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        first = roster_file(Path(tmp) / "first.csv", rows, changed=False)
+        second = roster_file(Path(tmp) / "second.csv", rows, changed=True)
+        result = {"rows": rows, "bytes": first.stat().st_size, "baseline_mb": peak_mb()}
+        started, cpu = time.perf_counter(), time.process_time()
+        with first.open("rb") as file:
+            validated = _validated(lambda: _text_lines(file), "csv")
+            for _ in validated.batches(10_000):
+                pass
+        result["validate"] = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+        for label, path in (("new", first), ("unchanged", first), ("changed", second)):
+            started, cpu = time.perf_counter(), time.process_time()
+            with path.open("rb") as file:
+                done = roster_file_import(course_run=run, file=file, file_format="csv")
+            result[label] = {
+                "seconds": time.perf_counter() - started,
+                "cpu": time.process_time() - cpu,
+                "peak_mb": peak_mb(),
+                **asdict(done),
+            }
+    print(json.dumps(result))
+
+
+def run_child(database: str, rows: int, direct: bool) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "coursecerts.settings",
@@ -98,7 +167,14 @@ def run_child(database: str, rows: int) -> dict:
             env["DATABASE_URL"] = POSTGRES_URL
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        command = [sys.executable, __file__, "--child", "--rows", str(rows)]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--rows",
+            str(rows),
+            *(["--direct"] if direct else []),
+        ]
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"{database}: child failed\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
@@ -113,20 +189,29 @@ def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
+    parser.add_argument("--direct", action="store_true", help="call roster_file_import on a file on disk")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.rows)
-    print(f"{'database':<11}{'rows':>9}  {'phase':<10}{'seconds':>9}{'rows/s':>10}  counts")
+        return child(args.rows, args.direct)
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print(
+        f"{'database':<11}{'rows':>10}  {'phase':<10}{'seconds':>8}{'rows/s':>9}{'cpu s':>8}"
+        f"{'cpu rows/s':>11}{'peak MB':>9}  counts"
+    )
     for database in args.databases:
-        result = run_child(database, args.rows)
+        result = run_child(database, args.rows, args.direct)
+        print(f"{database:<11}{args.rows:>10,}  {'(start)':<10}{'':>36}{result['baseline_mb']:>9.0f}")
         for phase in ("validate", "new", "unchanged", "changed"):
             row = result[phase]
-            counts = {k: v for k, v in row.items() if k not in ("seconds", "rows")}
+            counts = {k: v for k, v in row.items() if k not in ("seconds", "rows", "cpu", "peak_mb")}
+            peak = f"{row['peak_mb']:>9.0f}" if "peak_mb" in row else f"{'':>9}"
             print(
-                f"{database:<11}{args.rows:>9,}  {phase:<10}{row['seconds']:>9.2f}"
-                f"{args.rows / row['seconds']:>10,.0f}  {counts or ''}"
+                f"{database:<11}{args.rows:>10,}  {phase:<10}{row['seconds']:>8.2f}"
+                f"{args.rows / row['seconds']:>9,.0f}{row['cpu']:>8.2f}{args.rows / row['cpu']:>11,.0f}{peak}"
+                f"  {counts or ''}"
             )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     return None
 
 
