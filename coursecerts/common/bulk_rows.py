@@ -107,7 +107,7 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
 def _update_from_arrays(table: str, meta_fields: list[models.Field], rows: Sequence[Sequence]) -> None:
     *values, pk = meta_fields
     names = [f"c{i}" for i in range(len(meta_fields))]
-    arrays = ", ".join(f"%s::{_array_type(f)}" for f in meta_fields)
+    arrays = ", ".join(f"%s::{array_type(f)}" for f in meta_fields)
     assignments = ", ".join(f"{_quote(f.column)} = v.{name}" for f, name in zip(values, names, strict=False))
     sql = (
         f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
@@ -118,7 +118,8 @@ def _update_from_arrays(table: str, meta_fields: list[models.Field], rows: Seque
             cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
 
 
-def _array_type(field: models.Field) -> str:
+def array_type(field: models.Field) -> str:
+    """The PostgreSQL type of an array of the field's values (`column = ANY(%s::<it>)`)."""
     db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
     return {"serial": "integer", "bigserial": "bigint"}.get(db_type, db_type) + "[]"
 
@@ -136,7 +137,7 @@ def rows_where_in(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                sql.format(**{"in": f"{column} = ANY(%s::{_array_type(field)})"}), [*params, values]
+                sql.format(**{"in": f"{column} = ANY(%s::{array_type(field)})"}), [*params, values]
             )
             yield from cursor.fetchall()
             return

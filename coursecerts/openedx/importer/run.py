@@ -5,12 +5,13 @@ whole and compared. A dry run does all of it in one transaction and rolls it bac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from coursecerts.certificates.management.progress import progress_bar
@@ -105,7 +106,7 @@ def openedx_import(
         if export is not None:
             exports[export.course_key] = export
     report = ImportReport(source=url.label, dry_run=dry_run)
-    with SourceDatabase(url, batch_size=batch_size) as source:
+    with SourceDatabase(url, batch_size=batch_size) as source, _commits_not_waited_for():
         importer = _Importer(
             source, report, courses, since, ImportContext(now=timezone.now(), exports=exports)
         )
@@ -116,6 +117,24 @@ def openedx_import(
             importer.run(stderr)
             transaction.set_rollback(True)
     return report
+
+
+@contextlib.contextmanager
+def _commits_not_waited_for():
+    """On PostgreSQL, the import's commits do not wait for the WAL to reach the disk (synchronous_commit off,
+    for this connection only): at a million rows they were a fifth of its time. Safe for a resumable import:
+    a server crash can lose only its last transactions, never half of one, and each batch's progress commits
+    with the batch, so the next run resumes from what the database kept."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 class _Importer:
