@@ -34,6 +34,7 @@ _certificate_with_render_data = CompiledQuery(
         GeneratedCertificate.objects.select_related(
             "template_version__template", "date_override", "render_data"
         )
+        .defer("render_data__qr_codes")  # read only when the page is rendered again (one query then)
         .filter(verify_uuid=verify_uuid)
         .order_by()[:1]
     ),
