@@ -189,6 +189,46 @@ def child(size: int, rounds: int, batch: int, broker: bool) -> None:
     print(json.dumps({"size": size, "batch": batch, "broker": broker, "rounds": results}))
 
 
+def run_child(database: str, size: int, *, rounds: int = 1, batch: int = 1000, broker: bool = False) -> dict:
+    """The measuring child on a fresh database (a temporary SQLite file, or BENCH_POSTGRES_URL recreated)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COURSECERTS_VAR_DIR"] = tmp
+        if database == "postgresql":
+            recreate_postgres(POSTGRES_URL)
+            env["DATABASE_URL"] = POSTGRES_URL
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        command = [sys.executable, __file__, "--child", "--size", str(size), "--rounds", str(rounds),
+                   "--batch", str(batch)] + (["--broker"] if broker else [])  # fmt: skip
+        if broker:
+            env["CELERY_BROKER_URL"] = REDIS_URL
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): a burst through one consumer on SQLite, with generation left to a
+    worker (target: 2,000 events/s at least), and the same per CPU second of the consumer."""
+    from rows import Row
+
+    size = 10_000 if quick else 100_000
+    (r,) = run_child("sqlite", size, broker=True)["rounds"]
+    note = f"{size:,} COURSE_PASSING_STATUS_UPDATED, {r['done']:,} applied, {r['failed']:,} failed"
+    return [
+        Row(
+            "events in, one consumer, sqlite",
+            size / r["seconds"],
+            "events/s",
+            target="figure >= 2000",
+            note=note,
+        ),
+        Row("events in, per CPU second of the consumer, sqlite", size / r["cpu"], "events/s", note=note),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -205,22 +245,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(args.size, args.rounds, args.batch, args.broker)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if args.database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds),
-                   "--batch", str(args.batch)] + (["--broker"] if args.broker else [])  # fmt: skip
-        if args.broker:
-            env["CELERY_BROKER_URL"] = REDIS_URL
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_child(args.database, args.size, rounds=args.rounds, batch=args.batch, broker=args.broker)
     where = (
         "with a broker: generation left to a worker" if result["broker"] else "no broker: generation in it"
     )
