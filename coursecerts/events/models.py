@@ -88,7 +88,10 @@ class OutgoingEvent(models.Model):
     event_type = models.CharField(max_length=100, choices=EventTypes.choices)
     time = models.DateTimeField(help_text="When the change happened (UTC): the event's metadata time.")
     minorversion = models.PositiveSmallIntegerField(default=0)
-    course_key = models.CharField(max_length=255, db_index=True)
+    # No index on course_key: nothing looks events up by course (a resend reads certificates), and each index
+    # is written for every row of a course-wide chunk (bench/events.py). user_id's serves retirement's scrub
+    # (outgoing.outgoing_events_forget_learners).
+    course_key = models.CharField(max_length=255)
     user_id = models.IntegerField(null=True, blank=True, db_index=True)
     # openedx-events' CertificateData as its Avro record dict, i.e. AvroSignalSerializer(signal).to_dict(...):
     # {"certificate": {"user": {...}, "course": {...}, "mode": ..., ...}} (tests/events/test_certificate_events.py).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import uuid
 from datetime import datetime
 from typing import NamedTuple
@@ -45,25 +45,34 @@ def outgoing_events_insert(events: list[OutgoingEvent] | list[EventRow]) -> int:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for event in events:
-                    copy.write_row(_values(event, uuid=lambda value: value))
+                    copy.write_row(_values(event, uuid=_same, prep=_same))
         else:
             placeholders = ", ".join(["%s"] * len(_COLUMNS))
+            prep = functools.lru_cache(maxsize=8)(_prep_time)  # a chunk's events share one or two times
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                [_values(event, uuid=lambda value: value.hex, prep=_prep_time) for event in events],
+                [_values(event, uuid=_hex, prep=prep) for event in events],
             )
     return len(events)
 
 
-def _values(event: OutgoingEvent, *, uuid, prep=lambda value: value) -> tuple:
+def _same(value):
+    return value
+
+
+def _hex(value) -> str:
+    return value.hex
+
+
+def _values(event: OutgoingEvent | EventRow, *, uuid, prep) -> tuple:
     return (
         uuid(event.event_id), event.event_type, prep(event.time), event.minorversion, event.course_key,
         event.user_id, _json(event.data), _json(event.webhook_data), prep(event.created),
     )  # fmt: skip
 
 
-def _json(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"))
+_ENCODER = DjangoJSONEncoder(separators=(",", ":"))  # one encoder: json.dumps(cls=...) makes one per value
+_json = _ENCODER.encode
 
 
 def _prep_time(value):
