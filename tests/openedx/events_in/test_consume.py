@@ -266,3 +266,31 @@ def test_a_consumer_that_dies_before_acknowledging_reads_its_messages_again_and_
     assert bus.xpending(stream, "coursecerts")["pending"] == 0
     assert InboxEvent.objects.count() == 2
     assert certificate_via_api()["status"] == "downloadable"
+
+
+def test_sigterm_stops_the_consumer_after_the_batch_in_hand(bus):
+    """No exit_when_idle: the consumer runs until SIGTERM, then records, acknowledges and applies what it read."""
+    import os
+    import signal
+    import threading
+    import time
+
+    enrolled()
+    passing()
+    before = signal.getsignal(signal.SIGTERM)
+
+    def stop_once_the_consumer_listens():  # never kill the test run itself
+        for _ in range(200):
+            if signal.getsignal(signal.SIGTERM) is not before:
+                time.sleep(0.5)  # it reads and records meanwhile
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            time.sleep(0.05)
+
+    stopper = threading.Thread(target=stop_once_the_consumer_listens, daemon=True)
+    stopper.start()
+    consume(exit_when_idle=None)
+    stopper.join()
+    assert signal.getsignal(signal.SIGTERM) is before  # put back as it was
+    assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
+    assert bus.xpending(get_full_topic(TOPIC), "coursecerts")["pending"] == 0
