@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
 
 from coursecerts.certificates.services import certificate_invalidate_for_exam
 from coursecerts.certificates.triggers import import_triggers_apply
@@ -88,8 +89,6 @@ def _locked_still_due(items: list[Item]) -> list[Item]:
     rows = InboxEvent.objects.filter(
         pk__in=[item.row.pk for item in items], status__in=[InboxStatus.PENDING, InboxStatus.FAILED]
     )
-    from django.db import connection
-
     if connection.features.has_select_for_update_skip_locked:
         rows = rows.select_for_update(skip_locked=True)
     due = set(rows.values_list("pk", flat=True))
@@ -319,10 +318,7 @@ def idv_events_apply(items: list[Item]) -> dict[int, Outcome]:
 def outcomes_write(outcomes: dict[int, Outcome]) -> None:
     """Write the rows' outcomes: done and skipped rows in a few updates; a failed row keeps its error and is
     retried after a growing delay (inbox.retry_delay)."""
-    from django.db.models import F
-    from django.utils import timezone
-
-    from coursecerts.openedx.inbox import retry_delay
+    from coursecerts.openedx.inbox import retry_delay  # inbox imports this module
 
     now = timezone.now()
     by_outcome: dict[Outcome, list[int]] = defaultdict(list)
