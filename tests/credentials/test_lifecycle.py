@@ -158,3 +158,19 @@ def test_course_wide_generation_issues_credentials_set_based_in_the_chunk(course
     )
     assert sample["credentialSubject"]["name"] == "Learner 7"
     assert credential_verify(document=sample).ok
+
+
+def test_a_credential_first_asked_for_after_its_key_was_retired_is_signed_by_the_key_that_signs_now(course):
+    """Issued under key-1, not yet asked for when key-1 is rotated out and retired: served signed by key-2,
+    and it verifies (nothing was ever served under key-1)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    certificate = issue(course)
+    org = course.organization.short_name
+    call_command("rotate_issuer_key", org, stdout=StringIO())
+    call_command("rotate_issuer_key", org, "--retire", "key-1", stdout=StringIO())
+    served = credential_for_certificate(certificate=certificate)
+    assert served["proof"][0]["verificationMethod"].endswith("#key-2")
+    assert credential_verify(document=served).ok
