@@ -2,7 +2,7 @@
 
 - CERTIFICATES_WRITTEN "retired" (ADR 0012): the learner's emails not sent yet are cancelled, what they carry
   beyond the certificate (a requested name) is blanked, and their page of certificates is deleted.
-- CERTIFICATES_WRITTEN otherwise: after the commit, the email sink is run (tasks.send_learner_emails): the
+- CERTIFICATES_WRITTEN, every reason: after the commit, the email sink is run (tasks.send_learner_emails): the
   relay hands it the new certificate events and it sends the issue emails they owe. One task per transaction
   (a course-wide chunk is one), never one per learner.
 - NAME_CORRECTION_DECIDED: the learner is told the decision (kinds.NAME_CORRECTION_DECIDED).
@@ -20,8 +20,7 @@ from coursecerts.notifications.services import learner_emails_forget, learner_em
 def certificates_written(sender, certificates, reason="changed", **kwargs):
     if reason == "retired":
         learner_emails_forget(certificates=certificates)
-    else:
-        send_after_commit()
+    send_after_commit()  # a retirement's events too: the sink's cursor keeps up (ops health: events lag)
 
 
 @receiver(signals.NAME_CORRECTION_DECIDED, dispatch_uid="notifications_name_correction_decided")
