@@ -10,7 +10,7 @@ read and compared).
 The source is filled with MariaDB's sequence engine (INSERT ... SELECT FROM seq_1_to_N), so that making a
 million rows takes seconds. PostgreSQL is reached at BENCH_OPENEDX_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432/coursecerts_bench_openedx); that database and the MariaDB database
-edxapp_h18_bench are dropped and created again.
+BENCH_OPENEDX_MARIADB_NAME (default edxapp_h18_bench) are dropped and created again.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from tests.openedx.edxdb import EdxDatabase  # noqa: E402
 POSTGRES_URL = os.environ.get(
     "BENCH_OPENEDX_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench_openedx"
 )
+MARIADB_NAME = os.environ.get("BENCH_OPENEDX_MARIADB_NAME", "edxapp_h18_bench")
 COURSES = 10
 
 
@@ -98,7 +99,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     args = parser.parse_args()
     for n in args.sizes:
-        db = EdxDatabase("edxapp_h18_bench")
+        db = EdxDatabase(MARIADB_NAME)
+        print(f"load average: {os.getloadavg()[0]:.1f}")
         started = time.monotonic()
         fill(db, n)
         print(f"\n{n:,} certificates (and learners, profiles, enrollments, grades) generated in MariaDB "

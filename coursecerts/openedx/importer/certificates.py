@@ -17,7 +17,7 @@ from coursecerts.certificates.models import (
     new_verify_uuid,
 )
 from coursecerts.openedx.importer.bulk import rows_insert, rows_update
-from coursecerts.openedx.importer.context import MODES, STATUSES, ImportContext, ids_in
+from coursecerts.openedx.importer.context import MODES, STATUSES, ImportContext, ids_in, with_course_text
 from coursecerts.openedx.importer.records import accepted
 from coursecerts.openedx.importer.report import ImportReport, TableReport
 from coursecerts.openedx.importer.source import aware
@@ -145,19 +145,20 @@ def certificate_values(ctx: ImportContext, row: dict, current: dict | None) -> t
 
 def _existing(user_ids) -> dict[tuple[int, str], dict]:
     names = ["pk", "user_id", "course_id", *FIELDS]
+    certificates = with_course_text(ids_in(GeneratedCertificate.objects, "user_id", set(user_ids)))
     return {
-        (values[1], str(values[2])): dict(zip(names, values, strict=True))
-        for values in ids_in(GeneratedCertificate.objects, "user_id", set(user_ids)).values_list(*names)
+        (values[1], values[2]): dict(zip(names, values, strict=True))
+        for values in certificates.values_list("pk", "user_id", "course_text", *FIELDS)
     }
 
 
 def _uuids_taken(uuids) -> dict[str, tuple[int, str]]:
     wanted = {u for u in uuids if u}
     return {
-        uuid: (user_id, str(course_id))
-        for uuid, user_id, course_id in ids_in(
-            GeneratedCertificate.objects, "verify_uuid", wanted
-        ).values_list("verify_uuid", "user_id", "course_id")
+        uuid: (user_id, course_id)
+        for uuid, user_id, course_id in with_course_text(
+            ids_in(GeneratedCertificate.objects, "verify_uuid", wanted)
+        ).values_list("verify_uuid", "user_id", "course_text")
     }
 
 
@@ -172,10 +173,10 @@ def _write(planned: list[_Planned]) -> None:
     rows_update(GeneratedCertificate, FIELDS, [(*(p.values[f] for f in FIELDS), p.pk) for p in old])
     if new:
         pks = {
-            (user_id, str(course_id)): pk
-            for user_id, course_id, pk in ids_in(
-                GeneratedCertificate.objects, "user_id", {p.user_id for p in new}
-            ).values_list("user_id", "course_id", "pk")
+            (user_id, course_id): pk
+            for user_id, course_id, pk in with_course_text(
+                ids_in(GeneratedCertificate.objects, "user_id", {p.user_id for p in new})
+            ).values_list("user_id", "course_text", "pk")
         }
         for p in new:
             p.pk = pks[(p.user_id, p.course_key)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from coursecerts.enrollments.models import CourseEnrollment
 from coursecerts.grades.models import PersistentCourseGrade
 from coursecerts.openedx.importer.bulk import rows_insert, rows_update
-from coursecerts.openedx.importer.context import MODES, ImportContext, ids_in
+from coursecerts.openedx.importer.context import MODES, ImportContext, ids_in, with_course_text
 from coursecerts.openedx.importer.courses import NOT_IMPORTED_LEARNER, NOT_IMPORTED_RUN
 from coursecerts.openedx.importer.report import TableReport
 from coursecerts.openedx.importer.source import aware
@@ -31,10 +31,10 @@ def accepted(ctx: ImportContext, rows: list[dict], table: TableReport) -> list[t
 def existing_by_key(model, user_ids, fields: list[str]) -> dict[tuple[int, str], tuple]:
     """{(user id, course key): (pk, *fields)} of the model's rows for these learners."""
     return {
-        (user_id, str(course_id)): (pk, *values)
-        for pk, user_id, course_id, *values in ids_in(model.objects, "user_id", set(user_ids)).values_list(
-            "pk", "user_id", "course_id", *fields
-        )
+        (user_id, course_id): (pk, *values)
+        for pk, user_id, course_id, *values in with_course_text(
+            ids_in(model.objects, "user_id", set(user_ids))
+        ).values_list("pk", "user_id", "course_text", *fields)
     }
 
 

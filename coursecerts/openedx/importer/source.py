@@ -6,7 +6,10 @@ The grants a read-only user needs are in README "Moving from Open edX".
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -22,6 +25,10 @@ from coursecerts.common.errors import ApplicationError
 
 class SourceError(ApplicationError):
     pass
+
+
+_READ_AHEAD = 2  # batches read ahead of the writer
+_END = object()
 
 
 @dataclass(frozen=True)
@@ -113,12 +120,37 @@ class SourceDatabase:
         )
 
     def stream(self, sql: str, params=()) -> Iterator[list[dict]]:
-        """The query's rows as dicts, in lists of batch_size, read from a server-side cursor as they come."""
+        """The query's rows as dicts, in lists of batch_size, read from a server-side cursor as they come. A
+        thread reads the next batch while the caller writes this one (PyMySQL decodes rows in Python, the
+        writer waits for coursecerts' database: the two overlap), at most _READ_AHEAD batches ahead; the
+        connection is the thread's until the stream ends or is closed."""
+        batches: queue.Queue = queue.Queue(maxsize=_READ_AHEAD)
+        stop = threading.Event()
+        reader = threading.Thread(
+            target=self._read, args=(sql, params, batches, stop), name="openedx-source", daemon=True
+        )
+        reader.start()
+        try:
+            while (batch := batches.get()) is not _END:
+                if isinstance(batch, BaseException):
+                    raise batch
+                yield batch
+        finally:
+            stop.set()
+            while reader.is_alive():  # unblock a reader waiting to hand over a batch nobody will take
+                with contextlib.suppress(queue.Empty):
+                    batches.get(timeout=0.05)
+            reader.join()
+
+    def _read(self, sql: str, params, batches: queue.Queue, stop: threading.Event) -> None:
         cursor = self.connection.cursor(pymysql.cursors.SSDictCursor)
         try:
             cursor.execute(sql, params)
-            while rows := cursor.fetchmany(self.batch_size):
-                yield rows
+            while not stop.is_set() and (rows := cursor.fetchmany(self.batch_size)):
+                batches.put(rows)
+            batches.put(_END)
+        except BaseException as exc:  # raised again in the caller's thread
+            batches.put(exc)
         finally:
             cursor.close()
 
