@@ -294,3 +294,28 @@ def test_sigterm_stops_the_consumer_after_the_batch_in_hand(bus):
     assert signal.getsignal(signal.SIGTERM) is before  # put back as it was
     assert set(InboxEvent.objects.values_list("status", flat=True)) == {InboxStatus.DONE}
     assert bus.xpending(get_full_topic(TOPIC), "coursecerts")["pending"] == 0
+
+
+def test_a_signal_receiver_that_raises_leaves_the_event_failed_with_its_error_until_retried(bus):
+    """Another receiver of the same openedx-events signal raises: the stock consumer would acknowledge the
+    message and lose it; here the event is recorded as failed, with the receiver's error, and a retry applies it."""
+
+    def broken(sender, **kwargs):
+        raise ValueError("a receiver of this deployment failed")
+
+    enrolled()
+    event_id = passing()
+    signals.COURSE_PASSING_STATUS_UPDATED.connect(broken)
+    try:
+        consume()
+    finally:
+        signals.COURSE_PASSING_STATUS_UPDATED.disconnect(broken)
+    row = InboxEvent.objects.get(event_id=event_id)
+    assert row.status == InboxStatus.FAILED
+    assert row.last_error.startswith("a receiver of the event failed: ValueError(")
+    assert "a receiver of this deployment failed" in row.last_error
+    assert row.data["course_passing_status"]["is_passing"] is True  # kept, to be applied later
+    assert not GeneratedCertificate.objects.exists()
+    with _run_after_commit[0](execute=True):
+        call_command("inbox_events", "retry", "--id", str(row.pk))
+    assert certificate_via_api()["status"] == "downloadable"
