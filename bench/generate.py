@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from statistics import median
 
 from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
 
@@ -224,19 +225,22 @@ def measure_ceiling(run, size: int) -> dict:
         for user_id, status in written.items()
     ]  # fmt: skip
     with PeakRss() as rss:
+        cpu_started = cpu_seconds()
         started = time.perf_counter()
         GeneratedCertificate.objects.bulk_create(
             rows, batch_size=1000, update_conflicts=True, unique_fields=["user", "course"],
             update_fields=["status", "mode", "grade", "name", "issued_date", "course_title"],
         )  # fmt: skip
         elapsed = time.perf_counter() - started
-    return {"learners": size, "written": len(rows), "seconds": elapsed, "rss_mb": rss.peak_mb}
+        cpu_ended = cpu_seconds()
+    cpu = cpu_ended[0] - cpu_started[0] if cpu_ended[1] == cpu_started[1] else None
+    return {"learners": size, "written": len(rows), "seconds": elapsed, "cpu": cpu, "rss_mb": rss.peak_mb}
 
 
 def _median_row(rows: list[dict]) -> dict:
     """The round with the median time, with every round's seconds beside it."""
     row = sorted(rows, key=lambda r: r["seconds"])[len(rows) // 2]
-    return {**row, "rounds": [r["seconds"] for r in rows]}
+    return {**row, "rounds": [r["seconds"] for r in rows], "cpus": [r.get("cpu") for r in rows]}
 
 
 def child(size: int, sample: int, processes: int, rounds: int) -> None:
@@ -282,6 +286,14 @@ def run_child(database: str, size: int, sample: int, processes: int, rounds: int
     if done.returncode:
         raise SystemExit(f"{database} {size}: child failed\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cpu_ratio(ceiling: dict, set_based: dict) -> str:
+    """The ceiling's CPU seconds over the set-based path's (medians of the rounds; this process and, on
+    PostgreSQL, its server process), as a speed ratio."""
+    if not ceiling.get("cpus") or None in ceiling["cpus"] + set_based["cpus"]:
+        return "n/a"
+    return f"{median(ceiling['cpus']) / median(set_based['cpus']):.2f}x"
 
 
 def _pairs(first: list[float], second: list[float]) -> str:
@@ -334,7 +346,8 @@ def main() -> None:
             verdicts.append(
                 f"{database} {size:,}: set-based = {fast / slow:.1f}x per-learner (target >= 30x), "
                 f"{fast / ceiling:.2f}x the bulk-upsert ceiling (target >= 1.0x; rounds set-based/ceiling "
-                f"{_pairs(result['set_based']['rounds'], result['ceiling']['rounds'])} s), "
+                f"{_pairs(result['set_based']['rounds'], result['ceiling']['rounds'])} s; by CPU "
+                f"{_cpu_ratio(result['ceiling'], result['set_based'])}), "
                 f"{result['set_based']['seconds']:.1f} s for the course"
                 + (f" ({result[f'set_based_{processes}p']['seconds']:.1f} s with one worker of {processes} processes)"
                    if processes > 1 else "")

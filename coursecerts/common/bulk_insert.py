@@ -6,6 +6,7 @@ are the same for every row are prepared once. For tables written in the hot path
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 
@@ -22,17 +23,17 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict], *, varying: Ite
     varying = set(varying)
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     first = rows[0]
-    plan = []  # per column: (attname, prepared constant) or (attname, None) for a value prepared per row
+    plan = []  # per column: (field, its preparer, prepared constant) or (field, preparer, None) per row
     for field in fields:
-        name = field.attname
+        name, prep = field.attname, _preparer(field)
         if name in varying or (name not in first and field.has_default() and callable(field.default)):
-            plan.append((field, None))
+            plan.append((field, prep, None))
         else:
-            plan.append((field, (_prep(field, first[name] if name in first else field.get_default()),)))
+            plan.append((field, prep, (prep(first[name] if name in first else field.get_default()),)))
     values = [
         tuple(
-            constant[0] if constant is not None else _prep(field, _value(row, field))
-            for field, constant in plan
+            constant[0] if constant is not None else prep(_value(row, field))
+            for field, prep, constant in plan
         )
         for row in rows
     ]
@@ -53,11 +54,24 @@ def _value(row: dict, field: models.Field):
     return row[field.attname] if field.attname in row else field.get_default()
 
 
-def _prep(field: models.Field, value):
-    if value is None:
-        return None
+def _preparer(field: models.Field):
+    """How a value of the field goes to the database: JSON as text; on PostgreSQL (COPY adapts uuid, datetime,
+    int and str itself) and for integers and foreign keys everywhere, as it is; else the field's own
+    preparation."""
     if isinstance(field, models.JSONField):
-        return json.dumps(value, cls=field.encoder)
-    if connection.vendor == "postgresql":  # COPY adapts Python's uuid, datetime, int and str itself
-        return value
-    return field.get_db_prep_save(value, connection)
+        return functools.partial(_json, encoder=field.encoder)
+    if connection.vendor == "postgresql" or isinstance(field, (models.IntegerField, models.ForeignKey)):
+        return _same
+    return functools.partial(_field_prep, field)
+
+
+def _same(value):
+    return value
+
+
+def _json(value, *, encoder):
+    return None if value is None else json.dumps(value, cls=encoder)
+
+
+def _field_prep(field: models.Field, value):
+    return None if value is None else field.get_db_prep_save(value, connection)

@@ -66,20 +66,20 @@ def _draw_unused(status_list: StatusList, take: int) -> list[int]:
     of those are taken (a query about the candidates only), then draws again for the rest. The list is at most
     half full, so a round finds most of what it needs. (Reading every used index of the list instead cost a
     chunk up to 65,536 rows.)"""
-    chosen: set[int] = set()
+    chosen: list[int] = []  # in the order drawn: random
+    seen: set[int] = set()
     free_share = max(status_list.size - status_list.used, 1) / status_list.size
     while len(chosen) < take:
         wanted = min(int((take - len(chosen)) / free_share) + 8, _DRAW_BATCH, status_list.size)
-        candidates = set(_random.sample(range(status_list.size), wanted)) - chosen
-        taken = OpenBadgeCredential.objects.filter(
-            status_list=status_list, status_index__in=sorted(candidates)
-        ).values_list("status_index", flat=True)
-        free = list(candidates.difference(taken))
-        _random.shuffle(free)
-        chosen.update(free[: take - len(chosen)])
-    drawn = list(chosen)
-    _random.shuffle(drawn)
-    return drawn
+        candidates = [i for i in _random.sample(range(status_list.size), wanted) if i not in seen]
+        taken = set(
+            OpenBadgeCredential.objects.filter(
+                status_list=status_list, status_index__in=sorted(candidates)
+            ).values_list("status_index", flat=True)
+        )
+        seen.update(candidates)
+        chosen += [i for i in candidates if i not in taken][: take - len(chosen)]
+    return chosen
 
 
 def credentials_revoke(
