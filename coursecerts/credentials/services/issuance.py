@@ -48,7 +48,7 @@ def certificate_facts(
     and dates repeat (each is then worked out once)."""
     memo = {} if memo is None else memo
     course_run = certificate.course
-    title_key = (course_run.pk, certificate.course_title)
+    title_key = (id(course_run), certificate.course_title)  # a run's object: course keys hash slowly
     if title_key not in memo:
         memo[title_key] = (certificate_titles(course_run, certificate.course_title)[1], str(course_run.id))
     course_title, course_key = memo[title_key]
@@ -85,8 +85,9 @@ def _prime(certificates: list[GeneratedCertificate]) -> set[int]:
     }
     override_cache = GeneratedCertificate.date_override.related
     run_cache = GeneratedCertificate.course.field  # the run by its course_id: no need to set course_id again
+    (only_run,) = runs.values() if len(runs) == 1 else (None,)  # a chunk's: no course key hashed per row
     for certificate in certificates:
-        run_cache.set_cached_value(certificate, runs[certificate.course_id])
+        run_cache.set_cached_value(certificate, only_run or runs[certificate.course_id])
         override_cache.set_cached_value(certificate, overrides.get(certificate.pk))
     return set(
         LearnerProfile.objects.filter(
