@@ -15,8 +15,12 @@ CREDENTIAL_DESCRIPTION = "Open Badges 3.0 credential of this certificate (W3C Ve
 
 
 def credential_json(document: dict) -> bytes:
-    """The credential file's bytes: UTF-8 JSON, names in their own script, indented for people."""
-    return json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
+    """The credential file's bytes: UTF-8 JSON, names in their own script, indented for people.
+
+    Keys are sorted, so the bytes do not depend on where the document was read from: PostgreSQL's jsonb gives
+    back a stored credential with its keys in its own order, which would otherwise make the first download
+    (signed in memory) and every later one (read back) differ, and the PDF carrying it be drawn twice."""
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
 
 
 def certificate_pdf_attachment(certificate) -> PdfAttachment | None:
