@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -249,7 +249,9 @@ def _certificates_insert(certificates: list[GeneratedCertificate], *, now) -> No
         for certificate in certificates
     ]
     table = connection.ops.quote_name(GeneratedCertificate._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(
+        connection.ops.quote_name(cast("str", field.column)) for field in fields
+    )  # concrete: set
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
