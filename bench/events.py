@@ -123,6 +123,9 @@ def main() -> None:
     if args.child:
         return child(args.size, args.rounds)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    # The learners' issue emails are sent by a worker after commit; under eager Celery (no broker here) they would
+    # be sent inside each chunk's commit and timed as generation. LEARNER_EMAILS_ENABLED=true measures that.
+    env.setdefault("LEARNER_EMAILS_ENABLED", "false")
     with tempfile.TemporaryDirectory() as tmp:
         env["COURSECERTS_VAR_DIR"] = tmp
         if args.database == "postgresql":

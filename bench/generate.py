@@ -273,6 +273,9 @@ def child(size: int, sample: int, processes: int, rounds: int) -> None:
 
 def run_child(database: str, size: int, sample: int, processes: int, rounds: int) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    # The learners' issue emails are sent by a worker after commit; under eager Celery (no broker here) they would
+    # be sent inside each chunk's commit and timed as generation. LEARNER_EMAILS_ENABLED=true measures that.
+    env.setdefault("LEARNER_EMAILS_ENABLED", "false")
     with tempfile.TemporaryDirectory() as tmp:
         env["COURSECERTS_VAR_DIR"] = tmp
         if database == "postgresql":
