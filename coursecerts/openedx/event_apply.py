@@ -260,6 +260,11 @@ def learners_resolve(facts: list[Fact]) -> tuple[dict[int, int], set[int]]:
             ImportedLearner(source_id=lms_id, user_id=ids[lms_id]) for lms_id in rows if lms_id not in linked
         ]
         ImportedLearner.objects.bulk_create(new_links, ignore_conflicts=True)
+        if new_links:  # events that failed waiting for these learners (named by id only) are due now
+            InboxEvent.objects.filter(
+                status=InboxStatus.FAILED, available_at__isnull=False,
+                user_key__in=[link.source_id for link in new_links],
+            ).update(available_at=timezone.now())  # fmt: skip
     return ids, set(people) - set(ids)
 
 

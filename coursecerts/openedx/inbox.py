@@ -211,7 +211,7 @@ def inbox_apply_due(*, batch_size: int, max_batches: int | None = None) -> Appli
         applied.failed += applied_batch.failed
         applied.errors.extend(applied_batch.errors[: 5 - len(applied.errors)])
         batches += 1
-        if applied.total == before or len(rows) < batch_size:
+        if applied.total == before:  # all of them taken by another consumer
             break
     return applied
 
