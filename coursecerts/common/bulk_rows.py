@@ -20,6 +20,7 @@ from coursecerts.common.iterables import chunked
 
 # Values a lookup binds at once (well under SQLite's limit of query parameters); PostgreSQL binds one array.
 LOOKUP_CHUNK = 5000
+ANALYZE_MIN_ROWS = 20_000
 
 
 def _quote(name: str) -> str:
@@ -145,6 +146,24 @@ def rows_where_in(
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(sql.format(**{"in": f"{column} IN ({marks})"}), [*params, *chunk])
             yield from cursor.fetchall()
+
+
+def grown_tables_analyzed() -> None:
+    """On PostgreSQL, ANALYZE each table that has doubled (or more, and by ANALYZE_MIN_ROWS) since it was last
+    analyzed, for the bulk writers' callers to run after their commits: a table just filled is otherwise read
+    with the statistics of an empty one (autovacuum comes later, or is off), and looking a batch's learners up
+    becomes a scan of the whole table (at a million rows, import_openedx took twice as long). A few analyses a
+    table as it grows, each reading a sample of 30,000 rows."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+            "AND n_mod_since_analyze > %s AND n_mod_since_analyze > n_live_tup / 2",
+            [ANALYZE_MIN_ROWS],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
 
 
 def table(model: type[models.Model]) -> str:

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from coursecerts.certificates.management.progress import progress_bar
+from coursecerts.common.bulk_rows import grown_tables_analyzed
 from coursecerts.common.keys import parse_course_key
 from coursecerts.openedx.importer import queries as q
 from coursecerts.openedx.importer.certificate_records import (
@@ -43,9 +44,8 @@ from coursecerts.openedx.models import ImportRun, ImportTableProgress
 # Rows modified shortly before the previous run began may have committed after it read: read them again
 # (a row read twice is compared and left alone).
 WATERMARK_MARGIN = dt.timedelta(minutes=10)
-# Every this many batches, tables that grew are analyzed (grown_tables_analyzed), if they changed by this much.
+# Every this many batches, tables that doubled are analyzed (grown_tables_analyzed).
 ANALYZE_EVERY = 10
-ANALYZE_MIN_ROWS = 20_000
 _VERIFICATION_TABLES = (
     "verify_student_softwaresecurephotoverification",
     "verify_student_manualverification",
@@ -215,23 +215,6 @@ class _Importer:
             .first()
         )
         return previous.run.source_started_at - WATERMARK_MARGIN if previous else None
-
-
-def grown_tables_analyzed() -> None:
-    """On PostgreSQL, ANALYZE each table that has doubled (or more) since it was last analyzed: a table filled by
-    the import is otherwise read with the statistics of an empty one, and looking a batch's learners up becomes a
-    scan of the whole table (at a million rows, the import took twice as long without autovacuum). A few
-    analyses a table per import, each reading a sample of 30,000 rows."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
-            "AND n_mod_since_analyze > %s AND n_mod_since_analyze > n_live_tup / 2",
-            [ANALYZE_MIN_ROWS],
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
 
 
 def whole_groups(batches: Iterable[list[dict]], key: str) -> Iterator[list[dict]]:
