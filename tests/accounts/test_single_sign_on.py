@@ -21,14 +21,13 @@ from social_django.models import UserSocialAuth
 from coursecerts.courses.models import CourseAccessRole, CourseRoles
 from coursecerts.learners.models import LearnerProfile
 from coursecerts.learners.services import learner_upsert
+from tests.chromium import chromium
 from tests.console.browser import PHONE, scrolls_sideways, serious_violations, tab_to
 from tests.factories import CourseRunFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PASSWORD = "provider password 1"
 USERS = [  # the provider's people; coursecerts knows carol and erin already (learners imported from the LMS)
     {"username": "carol", "email": "carol@example.com", "first_name": "Carol", "password": PASSWORD},
@@ -121,15 +120,8 @@ def team(db):
 
 @pytest.fixture(scope="module")
 def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
-        "true"  # Playwright's sync API runs an event loop in this thread
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ launches it), signing a person in with a session cookie, axe-core, keyboard-only
 
 from __future__ import annotations
 
-import os
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -11,16 +10,6 @@ from pathlib import Path
 from django.conf import settings as django_settings
 from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE_VERSION = "4.14.1"  # npm axe-core, pinned; installed on first use under var/ (README "Development")
 AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "npm" / f"axe-core-{AXE_VERSION}"
 PHONE = {"width": 390, "height": 844}
@@ -38,13 +27,6 @@ def axe_source() -> str:
             check=True, capture_output=True, timeout=300,
         )  # fmt: skip
     return script.read_text()
-
-
-def launch(playwright):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
-        "true"  # Playwright's sync API runs an event loop in this thread
-    )
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 def sign_in(context, user, base_url: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from coursecerts.certificates.models import CertificateGenerationJob, GeneratedCertificate, JobStates
-from tests.console.browser import PHONE, launch, scrolls_sideways, serious_violations, sign_in, tab_to
+from tests.chromium import chromium
+from tests.console.browser import PHONE, scrolls_sideways, serious_violations, sign_in, tab_to
 from tests.factories import AllowlistFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,12 +22,8 @@ DESKTOP = {"width": 1200, "height": 850}
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -15,23 +15,13 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from coursecerts.certificates.models import CertificateDateOverride
+from tests.chromium import chromium
 from tests.factories import UserFactory
 from tests.web.conftest import issue
 from tests.web.pdfs import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-# The flags this machine needs (no sandbox as root; no background connections to a closed network).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BASELINE = Path(__file__).parent / "baselines" / "certificate-en.png"
 VIEWPORT = {"width": 1200, "height": 850}
 PHONE = {"width": 390, "height": 844}
@@ -39,15 +29,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
-        "true"  # Playwright's sync API runs an event loop in this thread
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
