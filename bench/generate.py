@@ -360,6 +360,33 @@ def main() -> None:
     print("(per-learner timed on the first", args.sample, "learners; one process, one worker)")
 
 
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): per database, the set-based path against the bulk-upsert ceiling (its
+    rounds interleaved in the child, A, B, A, B...; medians) and against the per-learner path, and the per-learner
+    rate on its own. Quick: 10,000 learners on SQLite; else 100,000 on SQLite and PostgreSQL."""
+    from rows import Row
+
+    size, sample, databases = (10_000, 1000, ["sqlite"]) if quick else (100_000, 2000, ["sqlite", "postgresql"])
+    rounds = 3
+    out = []
+    for database in databases:
+        result = run_child(database, size, sample, 1, rounds)
+        fast, slow, ceiling = rate(result["set_based"]), rate(result["per_learner"]), rate(result["ceiling"])
+        pairs = _pairs(result["set_based"]["rounds"], result["ceiling"]["rounds"])
+        by_cpu = _cpu_ratio(result["ceiling"], result["set_based"])
+        out += [
+            Row(f"generation set-based vs bulk-upsert ceiling, {database} {size:,}", fast, "learners/s",
+                anchor=ceiling, anchor_name="Django bulk upsert", target="ratio >= 1.0", rounds=rounds,
+                note=f"rounds set-based/ceiling {pairs} s; by CPU {by_cpu}"),
+            Row(f"generation set-based vs per-learner, {database} {size:,}", fast, "learners/s",
+                anchor=slow, anchor_name="per-learner", target="ratio >= 30", rounds=rounds,
+                note=f"per-learner timed once on {result['per_learner']['learners']:,} learners, after the rounds"),
+            Row(f"generation per-learner, {database}", slow, "learners/s", target="figure >= 1000",
+                note=f"{result['per_learner']['learners']:,} learners, one grade event each"),
+        ]  # fmt: skip
+    return out
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     main()
