@@ -255,5 +255,37 @@ def main() -> None:
             print(f"  {'':<11}each round, without/with: {rounds} s")
 
 
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): signatures per second on one core (CPU time of this process, the
+    service's sign_many; target 1,000 at least) and course-wide generation with credentials against without (its
+    rounds interleaved in the child, A, B, A, B...; medians; target: at most 1.5x the time). Quick: 1,000
+    signatures; else 2,000; 10,000 learners on SQLite either way (the script's own default size)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursecerts.settings")
+    import django
+    from rows import Row
+
+    django.setup()
+    signatures, size, rounds = (1000, 10_000, 3) if quick else (2000, 10_000, 3)
+    signing = measure_signing(signatures)
+    compiled = signing["compiled"]
+    out = [
+        Row("signing, sign_many (service), one core", signing["sign_many (service)"]["per_second"], "signatures/s",
+            target="figure >= 1000", note=f"{signatures:,} credentials, CPU time; compiled path "
+            f"{compiled['per_second']:,.0f}/s, pyld full path {signing['pyld full path']['per_second']:,.0f}/s"),
+    ]  # fmt: skip
+    result = run_child("sqlite", size, rounds)
+    without, with_ = result["without"], result["with"]
+    seconds_without = median(w["seconds"] for w in without)
+    seconds_with = median(w["seconds"] for w in with_)
+    cpu = median(w["cpu"] for w in with_) / median(w["cpu"] for w in without)
+    pairs = ", ".join(f"{a['seconds']:.2f}/{b['seconds']:.2f}" for a, b in zip(without, with_, strict=True))
+    out.append(
+        Row(f"generation with credentials vs without, sqlite {size:,}", seconds_with, "s", anchor=seconds_without,
+            anchor_name="without credentials", target="ratio <= 1.5", rounds=rounds,
+            note=f"rounds without/with {pairs} s; by CPU {cpu:.2f}x; {with_[0]['credentials']:,} credentials")
+    )  # fmt: skip
+    return out
+
+
 if __name__ == "__main__":
     main()
