@@ -109,6 +109,34 @@ def child(size: int, rounds: int) -> None:
     print(json.dumps({**result, **rounds_seconds}))
 
 
+def run_child(database: str, size: int, rounds: int) -> dict:
+    """Generation with and without the outbox (rounds interleaved) and the relay, in a child process."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    # The learners' issue emails are sent by a worker after commit; under eager Celery (no broker here) they would
+    # be sent inside each chunk's commit and timed as generation. LEARNER_EMAILS_ENABLED=true measures that.
+    env.setdefault("LEARNER_EMAILS_ENABLED", "false")
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COURSECERTS_VAR_DIR"] = tmp
+        if database == "postgresql":
+            recreate_postgres(POSTGRES_URL)
+            env["DATABASE_URL"] = POSTGRES_URL
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--size",
+            str(size),
+            "--rounds",
+            str(rounds),
+        ]
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -122,30 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(args.size, args.rounds)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
-    # The learners' issue emails are sent by a worker after commit; under eager Celery (no broker here) they would
-    # be sent inside each chunk's commit and timed as generation. LEARNER_EMAILS_ENABLED=true measures that.
-    env.setdefault("LEARNER_EMAILS_ENABLED", "false")
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if args.database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        command = [
-            sys.executable,
-            __file__,
-            "--child",
-            "--size",
-            str(args.size),
-            "--rounds",
-            str(args.rounds),
-        ]
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_child(args.database, args.size, args.rounds)
     extra = result["with"] / result["without"] - 1
     extra_cpu = result["with_cpu"] / result["without_cpu"] - 1
     relayed = result["relay"]
@@ -170,6 +175,28 @@ def main() -> None:
         f"{relayed['events'] / relayed['seconds']:,.0f} events/s (target >= 5,000); "
         f"{relayed['in_stream']:,} entries in the stream"
     )
+
+
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): course-wide generation with the outbox against without it (its rounds
+    interleaved in the child, A, B, A, B...; medians; target: at most 1.15x the time) and the relay to the Redis
+    event bus (target: 5,000 events/s at least). Quick: 10,000 learners on SQLite; else 100,000 on PostgreSQL.
+    Webhook deliveries are bench/webhooks.py's rows."""
+    from rows import Row
+
+    database, size, rounds = ("sqlite", 10_000, 3) if quick else ("postgresql", 100_000, 3)
+    result = run_child(database, size, rounds)
+    pairs = ", ".join(
+        f"{a:.2f}/{b:.2f}" for a, b in zip(result["all_without"], result["all_with"], strict=True)
+    )
+    relayed = result["relay"]
+    return [
+        Row(f"generation with the outbox vs without, {database} {size:,}", result["with"], "s",
+            anchor=result["without"], anchor_name="without the outbox", target="ratio <= 1.15", rounds=rounds,
+            note=f"rounds without/with {pairs} s; by CPU {result['with_cpu'] / result['without_cpu']:.2f}x"),
+        Row(f"relay to the Redis event bus, {database}", relayed["events"] / relayed["seconds"], "events/s",
+            target="figure >= 5000", note=f"{relayed['events']:,} events, {relayed['in_stream']:,} in the stream"),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":
