@@ -170,6 +170,40 @@ def child(size: int, rounds: int, port: int, processes: int, compare: int) -> No
     print(json.dumps({"learners": size, "generated": generated, "hand_over": handed, "sends": sends}))
 
 
+def run(
+    database: str, size: int, rounds: int, batch: int | None = None, processes: int = 1, compare: int = 0
+) -> tuple[dict, int]:
+    """The child's result (generation, hand-over, the send rounds) and the messages the SMTP server accepted."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
+    if batch:
+        env["LEARNER_EMAIL_BATCH_SIZE"] = str(batch)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COURSECERTS_VAR_DIR"] = tmp
+        if database == "postgresql":
+            recreate_postgres(POSTGRES_URL)
+            env["DATABASE_URL"] = POSTGRES_URL
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        count_file = f"{tmp}/accepted"
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--smtp-server", str(port), "--count-file", count_file], cwd=ROOT
+        )
+        time.sleep(1)
+        try:
+            command = [sys.executable, __file__, "--child", "--size", str(size), "--rounds", str(rounds),
+                       "--port", str(port), "--processes", str(processes),
+                       "--compare", str(compare)]  # fmt: skip
+            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        accepted = int(Path(count_file).read_text()) if Path(count_file).exists() else -1
+    if done.returncode:
+        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1]), accepted
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -193,34 +227,7 @@ def main() -> None:
         return smtp_server(args.smtp_server, args.count_file)
     if args.child:
         return child(args.size, args.rounds, args.port, args.processes, args.compare)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
-    if args.batch:
-        env["LEARNER_EMAIL_BATCH_SIZE"] = str(args.batch)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if args.database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        count_file = f"{tmp}/accepted"
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--smtp-server", str(port), "--count-file", count_file], cwd=ROOT
-        )
-        time.sleep(1)
-        try:
-            command = [sys.executable, __file__, "--child", "--size", str(args.size), "--rounds", str(args.rounds),
-                       "--port", str(port), "--processes", str(args.processes),
-                       "--compare", str(args.compare)]  # fmt: skip
-            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        accepted = int(Path(count_file).read_text()) if Path(count_file).exists() else -1
-    if done.returncode:
-        raise SystemExit(f"child failed\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result, accepted = run(args.database, args.size, args.rounds, args.batch, args.processes, args.compare)
     generated, handed, sends = result["generated"], result["hand_over"], result["sends"]
     rates = [send["sent"] / send["seconds"] for send in sends]
     print(
@@ -246,6 +253,25 @@ def main() -> None:
             f"rendered and handed to SMTP"
         )
     print(f"  the SMTP server accepted {accepted:,} messages ({len(sends)} rounds)")
+
+
+def bench_rows(quick: bool) -> list:
+    """bench/all.py's rows (bench/rows.py): learner emails rendered and handed to a real SMTP server on loopback
+    per second (the median of the send rounds; informative, no target) and the hand-over's events per second.
+    Quick: 10,000 learners on SQLite; else 100,000 on PostgreSQL (as main())."""
+    from rows import Row
+
+    database, size, rounds = ("sqlite", 10_000, 3) if quick else ("postgresql", 100_000, 3)
+    result, accepted = run(database, size, rounds)
+    sends, handed = result["sends"], result["hand_over"]
+    rates = [send["sent"] / send["seconds"] for send in sends]
+    each = ", ".join(f"{r:,.0f}" for r in rates)
+    return [
+        Row(f"learner emails sent, {database} {size:,}", statistics.median(rates), "emails/s", rounds=rounds,
+            note=f"rounds {each}/s; one sender; the SMTP server accepted {accepted:,}"),
+        Row(f"learner emails owed (hand-over), {database} {size:,}", handed["events"] / handed["seconds"],
+            "events/s", note=f"{handed['events']:,} events -> {handed['emails']:,} emails owed"),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":
