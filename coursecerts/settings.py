@@ -124,9 +124,9 @@ INSTALLED_APPS = [
     "coursecerts.api",
     "coursecerts.openedx",
     "coursecerts.ops",
-    "coursecerts.console",  # the course-team console at /console/ (README "The course-team console")
     "coursecerts.accounts",  # signing in: accounts and single sign-on at /accounts/ (README)
     "social_django",  # social-auth's identities, nonces and partial pipelines (single sign-on)
+    "coursecerts.console",  # the course-team console at /console/ (README "The course-team console")
     "axes",
 ]
 
@@ -558,7 +558,9 @@ CELERY_BEAT_SCHEDULE = {
 # celery beat looks for certificates expiring within that window (each notice is recorded and handed over once).
 NAME_CORRECTION_LINK_MAX_AGE_DAYS = env_int("NAME_CORRECTION_LINK_MAX_AGE_DAYS", 30, minimum=1)
 CERTIFICATE_EXPIRY_NOTICE_WEEKS = env_int("CERTIFICATE_EXPIRY_NOTICE_WEEKS", 4, minimum=0)
-CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS = env_int("CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS", 3600, minimum=60)
+CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS = env_int(
+    "CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS", 3600, minimum=60
+)
 CELERY_BEAT_SCHEDULE["certificate-expiry-notices"] = {
     "task": "coursecerts.certificates.tasks.record_expiry_notices",
     "schedule": float(CERTIFICATE_EXPIRY_NOTICE_INTERVAL_SECONDS),

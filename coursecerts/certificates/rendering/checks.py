@@ -42,7 +42,7 @@ def check_certificate_languages(app_configs=None, **kwargs):
             checks.Error(
                 f"CERTIFICATE_LANGUAGES={','.join(settings.CERTIFICATE_LANGUAGES)!r}: no translation of the "
                 f"certificate page for {', '.join(untranslated) or 'any language'}",
-                hint=f"Use languages with a catalogue in {LOCALE_DIR} (README \"Languages\").",
+                hint=f'Use languages with a catalogue in {LOCALE_DIR} (README "Languages").',
                 id="certificates.E002",
             )
         ]
