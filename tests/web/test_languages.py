@@ -205,7 +205,7 @@ def read_catalogue(app: str, code: str):
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|<[^>]+>")
 
 
-@pytest.mark.parametrize(("app", "code"), catalogues())
+@pytest.mark.parametrize(("app", "code"), list(catalogues()))
 def test_every_catalogue_is_complete_and_compiled(app, code):
     """No untranslated or fuzzy text, placeholders and HTML tags kept, plural forms as the language has them,
     and the committed .mo says the same as the .po (compilemessages was run)."""
