@@ -106,18 +106,23 @@ def child(events: int, port: int, secret_path: str) -> None:
                 time=time_,
                 course_key="course-v1:Bench+HOOKS+2026",
                 user_id=n,
-                data={"certificate": {}},
-                webhook_data={
-                    "username": f"bench-{n:06d}",
-                    "course_key": "course-v1:Bench+HOOKS+2026",
-                    "mode": "verified",
-                    "status": "downloadable",
-                    "previous_status": "",
-                    "grade": "0.9",
-                    "name": f"Learner {n}",
-                    "verify_uuid": uuid.uuid4().hex,
-                    "certificate_url": "https://certs.example.org/certificates/x",
+                data={
+                    "certificate": {
+                        "user": {
+                            "id": n,
+                            "is_active": True,
+                            "pii": {"username": f"bench-{n:06d}", "email": "", "name": f"Learner {n}"},
+                        },
+                        "course": {"course_key": "course-v1:Bench+HOOKS+2026", "display_name": "Hooks"},
+                        "mode": "verified",
+                        "grade": "0.9",
+                        "download_url": "",
+                        "name": f"Learner {n}",
+                        "current_status": "downloadable",
+                        "previous_status": "",
+                    }
                 },
+                verify_uuid=uuid.uuid4().hex,
                 created=now,
             )
             for n in range(events)

@@ -31,7 +31,6 @@ class EventBusError(Exception):
 
 class EventBusSink:
     name = "event_bus"
-    deferred_fields = ("webhook_data",)  # the relay need not read (and decode) what the bus does not send
 
     def enabled(self) -> bool:
         return bool(settings.EVENT_BUS_PRODUCER)

@@ -96,9 +96,9 @@ class OutgoingEvent(models.Model):
     # openedx-events' CertificateData as its Avro record dict, i.e. AvroSignalSerializer(signal).to_dict(...):
     # {"certificate": {"user": {...}, "course": {...}, "mode": ..., ...}} (tests/events/test_certificate_events.py).
     data = models.JSONField()
-    # The `data` of the webhook body: username, course_key, mode, status, previous_status, grade, name,
-    # verify_uuid, certificate_url.
-    webhook_data = models.JSONField()
+    # The certificate's verify_uuid (never changes once set). With `data` and course_key it makes the `data` of
+    # the webhook body, built when a message is sent (events.webhooks.payload): no second copy of the event.
+    verify_uuid = models.CharField(max_length=32, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

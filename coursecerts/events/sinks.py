@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 class Sink(Protocol):
     name: str  # the SinkCursor name: "event_bus", "webhooks"
-    # Optional: OutgoingEvent fields the sink never reads, left unloaded by the relay (the bus: webhook_data).
+    # Optional: OutgoingEvent fields the sink never reads, left unloaded by the relay.
     # deferred_fields: tuple[str, ...]
 
     def enabled(self) -> bool:

@@ -20,17 +20,16 @@ EMAIL_SINK = "email"
 
 class EmailSink:
     name = EMAIL_SINK
-    deferred_fields = ("data",)  # the webhook data has the status and the verify_uuid
 
     def enabled(self) -> bool:
         return settings.LEARNER_EMAILS_ENABLED
 
     def enqueue(self, events) -> None:
         uuids = [
-            event.webhook_data.get("verify_uuid")
+            event.verify_uuid
             for event in events
             if event.event_type == EventTypes.CERTIFICATE_CREATED
-            and event.webhook_data.get("status") == CertificateStatuses.DOWNLOADABLE
+            and event.data.get("certificate", {}).get("current_status") == CertificateStatuses.DOWNLOADABLE
         ]
         if not uuids:
             return

@@ -110,7 +110,7 @@ def test_an_approved_correction_reissues_the_certificate_everywhere(
     event = OutgoingEvent.objects.latest("id")
     assert event.event_type == "org.openedx.learning.certificate.changed.v1"
     assert event.data["certificate"]["name"] == "Alice Q. Example"
-    assert event.webhook_data["verify_uuid"] == uuid
+    assert event.verify_uuid == uuid
 
     # the page (same URL), the PDF (the old one deleted from storage) and the credential (old one revoked)
     page = Page(client.get(f"/certificates/{uuid}"))

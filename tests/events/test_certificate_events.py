@@ -21,7 +21,8 @@ from coursecerts.certificates.services import (
 from coursecerts.certificates.services.date_override import date_override_set
 from coursecerts.certificates.services.generation_jobs import course_generation_start
 from coursecerts.events.models import EventTypes, OutgoingEvent
-from tests.factories import InvalidationFactory, learner_in_course
+from coursecerts.events.webhooks.payload import webhook_data
+from tests.factories import InvalidationFactory, UserFactory, learner_in_course
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_a_passing_certificate_is_created_v1_with_the_certificate_data_openedx_e
     )
     assert event.data == AvroSignalSerializer(CERTIFICATE_CREATED).to_dict({"certificate": expected})
     assert AvroSignalDeserializer(CERTIFICATE_CREATED).from_dict(event.data) == {"certificate": expected}
-    assert event.webhook_data == {
+    assert webhook_data(event) == {
         "username": "ada",
         "course_key": str(course.id),
         "mode": "verified",
@@ -175,3 +176,29 @@ def test_course_wide_generation_writes_each_learner_s_event_in_bulk(course, capt
     with captured_on_commit(execute=True):  # nothing changes: nothing to tell
         course_generation_start(course_run=course, scope="all")
     assert events() == []
+
+
+def test_course_wide_events_carry_any_name_exactly_and_only_the_chunk_s_learners(course, captured_on_commit):
+    """A chunk's events are written in one COPY on PostgreSQL (text format, escaped by events.outgoing) and its
+    learners read as a range of ids when there are many: a name with quotes, a backslash, a tab, a newline and
+    letters beyond ASCII comes back as it was; a user in the range who is not a learner of the run gets none."""
+    odd = 'Zoë "Z" Back\\slash\tTab\nLine Ł'
+    learners = []
+    for n in range(60):
+        learners.append(learner_in_course(course, username=f"chunk{n}"))
+        if n == 30:
+            outsider = UserFactory(username="outsider")
+    learners[10].profile.name = odd
+    learners[10].profile.save()
+
+    with captured_on_commit(execute=True):
+        course_generation_start(course_run=course, scope="all")
+
+    by_user = {e.user_id: e for e in events()}
+    assert set(by_user) == {user.pk for user in learners}
+    assert outsider.pk not in by_user
+    assert by_user[learners[10].pk].data["certificate"]["user"]["pii"]["name"] == odd
+    assert by_user[learners[11].pk].data["certificate"]["user"]["pii"]["username"] == "chunk11"
+    event = by_user[learners[10].pk]
+    assert event.time.utcoffset().total_seconds() == 0 and event.created == event.time
+    assert event.verify_uuid == GeneratedCertificate.objects.get(user=learners[10]).verify_uuid

@@ -53,7 +53,7 @@ def event(pk=None, **fields):
     now = timezone.now()
     return OutgoingEvent.objects.create(
         id=pk, event_type=EventTypes.CERTIFICATE_CREATED, time=now, course_key="course-v1:a+b+c", user_id=1,
-        data={}, webhook_data={}, **fields,
+        data={}, **fields,
     )  # fmt: skip
 
 

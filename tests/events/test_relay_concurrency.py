@@ -46,7 +46,7 @@ def test_two_relays_at_once_hand_each_event_over_once():
     now = timezone.now()
     OutgoingEvent.objects.bulk_create(
         OutgoingEvent(event_type=EventTypes.CERTIFICATE_CREATED, time=now, course_key="course-v1:a+b+c",
-                      user_id=n, data={}, webhook_data={})
+                      user_id=n, data={})
         for n in range(300)
     )  # fmt: skip
     expected = list(OutgoingEvent.objects.order_by("id").values_list("id", flat=True))

@@ -27,6 +27,7 @@ from django.utils import timezone
 from coursecerts.events.webhooks import transport
 from coursecerts.events.webhooks.addresses import Target, UnsafeUrl, target_check
 from coursecerts.events.webhooks.models import MessageStates, WebhookAttempt, WebhookEndpoint, WebhookMessage
+from coursecerts.events.webhooks.payload import webhook_data
 from coursecerts.events.webhooks.services import WEBHOOKS_SINK, webhook_endpoint_disable
 from coursecerts.events.webhooks.signing import body_bytes, signed_headers
 
@@ -143,7 +144,7 @@ def _prepare(batch: list[WebhookMessage]) -> list[_Request]:
             except UnsafeUrl as exc:
                 targets[endpoint.url] = f"Refused: {exc}"
         target = targets[endpoint.url]
-        body = body_bytes(event_type=event.event_type, time=event.time, data=event.webhook_data)
+        body = body_bytes(event_type=event.event_type, time=event.time, data=webhook_data(event))
         now = timezone.now()
         headers = signed_headers(
             message_id=str(event.event_id), body=body, secrets_=endpoint.signing_secrets(now), now=now

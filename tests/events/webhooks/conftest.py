@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from coursecerts.events.models import OutgoingEvent
@@ -106,9 +107,40 @@ def endpoint(db, receiver):
     return webhook_endpoint_create(url=receiver.url)
 
 
-def outgoing_event(*, event_type="org.openedx.learning.certificate.created.v1", username="alice", **data):
-    """An outgoing event as the certificate services write it (coursecerts.events.outgoing)."""
-    webhook_data = {
+def outgoing_event(*, event_type="org.openedx.learning.certificate.created.v1", username="alice"):
+    """An outgoing event as the certificate services write it (coursecerts.certificates.events): openedx-events'
+    CertificateData as its Avro record dict, and the certificate's verify_uuid."""
+    course_key = "course-v1:edX+Physics+2026"
+    data = {
+        "certificate": {
+            "user": {
+                "id": 1,
+                "is_active": True,
+                "pii": {"username": username, "email": f"{username}@example.org", "name": "Alice Ng"},
+            },
+            "course": {"course_key": course_key, "display_name": "Physics", "start": None, "end": None},
+            "mode": "verified",
+            "grade": "0.9",
+            "download_url": "",
+            "name": "Alice Ng",
+            "current_status": "downloadable",
+            "previous_status": "",
+        }
+    }
+    return OutgoingEvent.objects.create(
+        event_type=event_type,
+        time=datetime(2026, 11, 2, 10, 30, tzinfo=UTC),
+        course_key=course_key,
+        user_id=1,
+        data=data,
+        verify_uuid=uuid.uuid4().hex,
+        created=timezone.now(),
+    )
+
+
+def expected_data(event: OutgoingEvent, *, username: str = "alice") -> dict:
+    """The `data` of the event's webhook body, as README "Webhooks" documents it."""
+    return {
         "username": username,
         "course_key": "course-v1:edX+Physics+2026",
         "mode": "verified",
@@ -116,19 +148,9 @@ def outgoing_event(*, event_type="org.openedx.learning.certificate.created.v1", 
         "previous_status": "",
         "grade": "0.9",
         "name": "Alice Ng",
-        "verify_uuid": uuid.uuid4().hex,
-        "certificate_url": "https://certs.example.org/certificates/x",
-        **data,
+        "verify_uuid": event.verify_uuid,
+        "certificate_url": f"{settings.SITE_URL}/certificates/{event.verify_uuid}",
     }
-    return OutgoingEvent.objects.create(
-        event_type=event_type,
-        time=datetime(2026, 11, 2, 10, 30, tzinfo=UTC),
-        course_key=webhook_data["course_key"],
-        user_id=1,
-        data={"certificate": {}},
-        webhook_data=webhook_data,
-        created=timezone.now(),
-    )
 
 
 def verified(received: Received, secret: str) -> dict:

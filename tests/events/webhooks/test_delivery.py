@@ -16,7 +16,7 @@ from coursecerts.events import sinks
 from coursecerts.events.webhooks.delivery import WebhookSink
 from coursecerts.events.webhooks.models import MessageStates, WebhookAttempt, WebhookMessage
 from coursecerts.events.webhooks.services import webhook_endpoint_create, webhook_endpoint_rotate_secret
-from tests.events.webhooks.conftest import outgoing_event, start_receiver, verified
+from tests.events.webhooks.conftest import expected_data, outgoing_event, start_receiver, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_a_message_reaches_the_receiver_signed_as_standard_webhooks_says(receive
     assert verified(got, endpoint.secret) == {
         "type": "org.openedx.learning.certificate.created.v1",
         "timestamp": "2026-11-02T10:30:00Z",
-        "data": event.webhook_data,
+        "data": expected_data(event),
     }
     message = WebhookMessage.objects.get()
     assert (message.state, message.attempts, message.last_status_code) == (MessageStates.SENT, 1, 204)
@@ -108,7 +108,7 @@ def test_a_failed_attempt_is_retried_with_the_same_webhook_id(receiver, endpoint
     first, second = receiver.received
     assert first.headers["webhook-id"] == second.headers["webhook-id"] == str(event.event_id)
     assert first.body == second.body
-    assert verified(second, endpoint.secret)["data"] == event.webhook_data
+    assert verified(second, endpoint.secret)["data"] == expected_data(event)
     message.refresh_from_db()
     assert (message.state, message.attempts) == (MessageStates.SENT, 2)
     assert [a.status_code for a in WebhookAttempt.objects.order_by("pk")] == [500, 204]
@@ -132,7 +132,7 @@ def test_a_receiver_that_is_down_then_comes_back_gets_the_message_once(endpoint,
         assert SINK.run_due() == 0
         [got] = back.received
         assert got.headers["webhook-id"] == str(event.event_id)
-        assert verified(got, endpoint.secret)["data"] == event.webhook_data
+        assert verified(got, endpoint.secret)["data"] == expected_data(event)
     finally:
         back.server.shutdown()
         back.server.server_close()
