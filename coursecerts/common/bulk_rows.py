@@ -1,20 +1,27 @@
-"""Plain bulk reads and writes of rows whose values are already checked, through each database's fast path: COPY
-and array parameters on PostgreSQL, one executemany on SQLite and MySQL/MariaDB. For the set-based writers (the
-bulk import, ADR 0009; the Open edX import, ADR 0016), which run in their caller's one transaction.
+"""Plain bulk reads and writes of rows, through each database's fast path: COPY and array parameters on
+PostgreSQL; one executemany, or multi-row INSERTs returning what the caller asks for, on SQLite and
+MySQL/MariaDB. For the set-based writers (the bulk import, ADR 0009; the Open edX import, ADR 0016; course-wide
+generation's certificates, history and Open Badges credentials), which run in their caller's one transaction.
 
 The ORM's bulk_create and bulk_update build a model instance and prepare every value of every row through its
-field: at 100,000 rows that is most of an import's time (bench/import.py). Here rows are tuples of values in
-`fields` order, ready for the database, except datetimes (prepared once each, aware to the backend's form).
+field: at 100,000 rows that is most of an import's time (bench/import.py), and on a generation chunk it cost as
+much as the rest of the writes. Here rows are tuples of values in `fields` order. rows_insert and rows_update
+take them ready for the database except datetimes (prepared once each, aware to the backend's form);
+values_insert takes them fully prepared (column_preparer); dicts_insert prepares dicts of values itself.
 Nothing here sets auto_now timestamps or sends signals: the caller passes `created`/`modified` itself.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import cast
 
 from django.db import connection, models
+from opaque_keys.edx.django.models import CourseKeyField
 
 from coursecerts.common.iterables import chunked
 
@@ -29,15 +36,6 @@ def _quote(name: str) -> str:
 
 def _meta_fields(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
     return [model._meta.get_field(name) for name in fields]
-
-
-def _prepared(meta_fields: Sequence[models.Field], row: Sequence) -> tuple:
-    # Only datetimes need the backend's preparation (aware to the backend's form); ids, texts, numbers and
-    # booleans go as they are (course keys as strings: preparing them would parse each one again).
-    return tuple(
-        f.get_db_prep_value(value, connection) if isinstance(value, datetime) else value
-        for f, value in zip(meta_fields, row, strict=True)
-    )
 
 
 def _prepare_all(meta_fields: Sequence[models.Field], rows: Iterable[Sequence]) -> list[tuple]:
@@ -61,21 +59,124 @@ def _prepare_all(meta_fields: Sequence[models.Field], rows: Iterable[Sequence]) 
 
 
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> None:
-    """INSERT rows (tuples of values in `fields` order) into the model's table: COPY on PostgreSQL, one
-    executemany elsewhere (MySQL's driver sends it as multi-row INSERTs)."""
+    """INSERT rows (tuples of values in `fields` order, ready for the database but their datetimes) into the
+    model's table: COPY on PostgreSQL, one executemany elsewhere (MySQL's driver sends it as multi-row
+    INSERTs)."""
     if not rows:
         return
     meta_fields = _meta_fields(model, fields)
-    columns = ", ".join(_quote(f.column) for f in meta_fields)
+    values_insert(
+        model, meta_fields, rows if connection.vendor == "postgresql" else _prepare_all(meta_fields, rows)
+    )
+
+
+def values_insert(
+    model: type[models.Model],
+    fields: Sequence[models.Field],
+    rows: Sequence[Sequence],
+    *,
+    returning: Sequence[str] = (),
+) -> list[tuple]:
+    """INSERT rows of values already prepared for the database (column_preparer) in the `fields`' columns: COPY
+    on PostgreSQL; with `returning` (columns), where the database returns rows from a bulk insert (SQLite 3.35+,
+    MariaDB 10.5+), multi-row INSERT ... RETURNING statements of as many rows as a statement's parameters
+    allow, and the rows they return; else one executemany. Returns the rows returned ([] where none are: the
+    caller reads what it needs back)."""
+    if not rows:
+        return []
     table = _quote(model._meta.db_table)
+    columns = ", ".join(_quote(cast("str", f.column)) for f in fields)  # concrete fields: set
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returned: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
-            return
-        placeholders = ", ".join(["%s"] * len(fields))
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", _prepare_all(meta_fields, rows)
+        elif returning and connection.features.can_return_rows_from_bulk_insert:
+            names = ", ".join(_quote(name) for name in returning)
+            for batch in chunked(rows, max(1, max_query_params() // len(fields))):
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(batch))} "
+                    f"RETURNING {names}",
+                    [value for row in batch for value in row],
+                )
+                returned += cursor.fetchall()
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", rows)
+    return returned
+
+
+def dicts_insert(model: type[models.Model], rows: Sequence[dict], *, varying: Iterable[str]) -> int:
+    """Insert `rows` (dicts of field attnames to Python values) in the caller's transaction, in order, into every
+    concrete column but the auto primary key. Fields not in `varying` take rows[0]'s value (or their default)
+    for every row, prepared once; a field absent from the rows takes its default, computed per row when it is
+    callable. The rows' ids are left to the database and not read back. Returns how many rows."""
+    if not rows:
+        return 0
+    varying = set(varying)
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    first = rows[0]
+    plan = []  # per column: (field, its preparer, (prepared constant,)) or (field, preparer, None) per row
+    for field in fields:
+        name, prep = field.attname, column_preparer(field)
+        if name in varying or (name not in first and field.has_default() and callable(field.default)):
+            plan.append((field, prep, None))
+        else:
+            plan.append((field, prep, (prep(first[name] if name in first else field.get_default()),)))
+    values = [
+        tuple(
+            constant[0] if constant is not None else prep(_value(row, field))
+            for field, prep, constant in plan
         )
+        for row in rows
+    ]
+    values_insert(model, fields, values)
+    return len(values)
+
+
+def _value(row: dict, field: models.Field):
+    return row[field.attname] if field.attname in row else field.get_default()
+
+
+def column_preparer(field: models.Field) -> Callable:
+    """A value of the field as the database takes it: JSON as text; course keys through the field; strings,
+    integers, booleans and None as they are, and everything on PostgreSQL, whose COPY adapts uuids and
+    datetimes; elsewhere the rest through the field, the few distinct datetimes of a write prepared once
+    each."""
+    if isinstance(field, models.JSONField):
+        return functools.partial(_json, encoder=field.encoder)
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, CourseKeyField):  # a CharField whose values are CourseKeys
+        return functools.lru_cache(maxsize=64)(functools.partial(_db_value, field))
+    if connection.vendor == "postgresql" or isinstance(
+        target, (models.CharField, models.IntegerField, models.BooleanField, models.TextField)
+    ):
+        return _as_is
+    if isinstance(target, models.DateField):  # datetimes too
+        return functools.lru_cache(maxsize=64)(functools.partial(_db_value, field))
+    return functools.partial(_db_value, field)
+
+
+def _as_is(value):
+    return value
+
+
+def _json(value, *, encoder):
+    return None if value is None else json.dumps(value, cls=encoder)
+
+
+def _db_value(field: models.Field, value):
+    return None if value is None else field.get_db_prep_save(value, connection)
+
+
+def max_query_params() -> int:
+    """How many parameters one statement takes: SQLite's own limit (32,766 by default since SQLite 3.32, where
+    Django assumes 999), else the protocol's 65,535."""
+    if connection.vendor != "sqlite":
+        return 65_535
+    import sqlite3
+
+    connection.ensure_connection()
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def _copy(cursor, sql: str, rows: Sequence[Sequence]) -> None:

@@ -203,9 +203,11 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size():
     small, large = _chunk_queries(CourseRunFactory(), 5), _chunk_queries(CourseRunFactory(), 60)
     assert small == large, f"{small} queries for 5 learners, {large} for 60"
     # 7 of them issue the chunk's Open Badges credentials (credentials.services.issuance), 1 finds the certificates
-    # of other runs of the course that the chunk's renew (services.renewal); MySQL and MariaDB cannot return the
-    # ids of a bulk insert, so the new rows' ids are read back in one more query there.
-    assert large <= 38 + (connection.vendor == "mysql")
+    # of other runs of the course that the chunk's renew (services.renewal). PostgreSQL and MariaDB lock the
+    # chunk's learner profiles first (one more query); PostgreSQL's COPY returns no ids, so the new certificates'
+    # ids are read back (one more), and its COPYs count as queries (common.bulk_rows logs them) but for the
+    # outbox's (events.outgoing writes it outside Django's cursor).
+    assert large <= {"sqlite": 38, "mysql": 39, "postgresql": 39}[connection.vendor]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")

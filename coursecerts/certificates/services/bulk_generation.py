@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from opaque_keys.edx.django.models import CourseKeyField
 
 from coursecerts.certificates import selectors
 from coursecerts.certificates.display import printed_course_title
@@ -36,6 +35,7 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_render_on_commit,
 )
 from coursecerts.certificates.services.renewal import renewal_history_write, renewals_link
+from coursecerts.common.bulk_rows import column_preparer, rows_insert, values_insert
 from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.learners.models import LearnerProfile
@@ -210,36 +210,21 @@ def _history_values(certificate, before: dict | None, source: str, actor_id) -> 
 
 
 def _history_insert(rows: list[tuple], *, now) -> None:
-    """A chunk's history rows in one statement: COPY on PostgreSQL, one executemany elsewhere. The ORM's
-    bulk_create prepares every field of every row (and Django's client-side binding then quotes each one),
-    which cost as much as the certificates' own insert; these values are already plain strings and ids."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(CertificateHistory._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _HISTORY_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, now))
-            return
-        created = CertificateHistory._meta.get_field("created").get_db_prep_value(now, connection)
-        placeholders = ", ".join(["%s"] * len(_HISTORY_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", [(*row, created) for row in rows]
-        )
+    """A chunk's history rows in one statement (common.bulk_rows: COPY on PostgreSQL, one executemany
+    elsewhere); these values are already plain strings and ids, `now` is prepared once."""
+    rows_insert(CertificateHistory, _HISTORY_COLUMNS, [(*row, now) for row in rows])
 
 
 def _certificates_insert(certificates: list[GeneratedCertificate], *, now) -> None:
     """Insert the new certificates as they are in memory, as bulk_create would but without preparing every field
-    of every row through the ORM (on a chunk, that cost as much as the rest of the writes): COPY on PostgreSQL,
-    multi-row INSERTs returning the ids where the database can (SQLite, MariaDB), else one executemany. The
-    ids COPY and executemany cannot return are read back after (_ensure_pks). created_date and modified_date
-    are `now`, as auto_now would set them."""
+    of every row through the ORM (on a chunk, that cost as much as the rest of the writes): common.bulk_rows'
+    COPY on PostgreSQL, multi-row INSERTs returning the ids where the database can (SQLite, MariaDB), else one
+    executemany. The ids COPY and executemany cannot return are read back after (_ensure_pks). created_date
+    and modified_date are `now`, as auto_now would set them."""
     if not certificates:
         return
     fields = [f for f in GeneratedCertificate._meta.concrete_fields if not f.primary_key]
-    preps = [_column_preparer(field) for field in fields]
+    preps = [column_preparer(field) for field in fields]
     attnames = [field.attname for field in fields]
     for certificate in certificates:
         certificate.created_date = certificate.modified_date = now
@@ -248,64 +233,9 @@ def _certificates_insert(certificates: list[GeneratedCertificate], *, now) -> No
         tuple(prep(getattr(certificate, name)) for name, prep in zip(attnames, preps, strict=True))
         for certificate in certificates
     ]
-    table = connection.ops.quote_name(GeneratedCertificate._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(cast("str", field.column)) for field in fields
-    )  # concrete: set
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif connection.features.can_return_rows_from_bulk_insert:
-            # SQLite 3.35+, MariaDB 10.5+: multi-row INSERTs that return the ids, nothing to read back
-            by_user = {certificate.user_id: certificate for certificate in certificates}
-            per_statement = max(1, _max_query_params() // len(fields))
-            for start in range(0, len(rows), per_statement):
-                batch = rows[start : start + per_statement]
-                values = ", ".join([placeholders] * len(batch))
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING id, user_id",
-                    [value for row in batch for value in row],
-                )
-                for pk, user_id in cursor.fetchall():
-                    by_user[user_id].pk = pk
-        else:  # MySQL: their ids are read back (_ensure_pks)
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", rows)
-
-
-def _max_query_params() -> int:
-    """How many parameters one statement takes: SQLite's own limit (32,766 by default since SQLite 3.32, where
-    Django assumes 999), else the protocol's 65,535."""
-    if connection.vendor != "sqlite":
-        return 65_535
-    import sqlite3
-
-    connection.ensure_connection()
-    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-
-
-def _column_preparer(field) -> Callable:
-    """A value of the field as the database takes it: strings, integers, booleans and None as they are (and
-    everything on PostgreSQL, whose COPY adapts them, but course keys); course keys and, elsewhere, datetimes
-    through the field (the few distinct datetimes of a chunk prepared once each)."""
-    target = field.target_field if field.is_relation else field
-    if isinstance(target, CourseKeyField):  # a CharField whose values are CourseKeys
-        return functools.lru_cache(maxsize=64)(functools.partial(_db_value, field))
-    if connection.vendor == "postgresql" or isinstance(
-        target, (models.CharField, models.IntegerField, models.BooleanField, models.TextField)
-    ):
-        return _as_is
-    return functools.lru_cache(maxsize=64)(functools.partial(_db_value, field))
-
-
-def _as_is(value):
-    return value
-
-
-def _db_value(field, value):
-    return None if value is None else field.get_db_prep_save(value, connection)
+    by_user = {certificate.user_id: certificate for certificate in certificates}
+    for pk, user_id in values_insert(GeneratedCertificate, fields, rows, returning=("id", "user_id")):
+        by_user[user_id].pk = pk
 
 
 def _ensure_pks(new, course_run) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
 from coursecerts.certificates.models import CertificateDateOverride, CertificateStatuses, GeneratedCertificate
-from coursecerts.common.bulk_insert import bulk_insert
+from coursecerts.common.bulk_rows import dicts_insert
 from coursecerts.common.errors import ApplicationError
 from coursecerts.courses.models import CourseRun
 from coursecerts.credentials import documents
@@ -216,7 +216,7 @@ def _issue_group(group, *, now) -> list[dict]:
         }
         for (certificate, facts), (status_list, index) in zip(group, pairs, strict=True)
     ]
-    bulk_insert(OpenBadgeCredential, rows, varying=_VARYING)
+    dicts_insert(OpenBadgeCredential, rows, varying=_VARYING)
     return rows
 
 
