@@ -30,11 +30,10 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+from benchdb import child_database  # noqa: I001  (the scripts' folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
@@ -178,13 +177,7 @@ def run(
     if batch:
         env["LEARNER_EMAIL_BATCH_SIZE"] = str(batch)
     port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with child_database(env, database, POSTGRES_URL) as tmp:
         count_file = f"{tmp}/accepted"
         server = subprocess.Popen(
             [sys.executable, __file__, "--smtp-server", str(port), "--count-file", count_file], cwd=ROOT

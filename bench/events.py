@@ -21,12 +21,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from statistics import median
 
-from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+from benchdb import child_database  # noqa: I001  (the scripts' folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench")
@@ -115,13 +114,7 @@ def run_child(database: str, size: int, rounds: int) -> dict:
     # The learners' issue emails are sent by a worker after commit; under eager Celery (no broker here) they would
     # be sent inside each chunk's commit and timed as generation. LEARNER_EMAILS_ENABLED=true measures that.
     env.setdefault("LEARNER_EMAILS_ENABLED", "false")
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with child_database(env, database, POSTGRES_URL):
         command = [
             sys.executable,
             __file__,

@@ -25,11 +25,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+from benchdb import child_database  # noqa: I001  (the scripts' folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
@@ -192,13 +191,7 @@ def child(size: int, rounds: int, batch: int, broker: bool) -> None:
 def run_child(database: str, size: int, *, rounds: int = 1, batch: int = 1000, broker: bool = False) -> dict:
     """The measuring child on a fresh database (a temporary SQLite file, or BENCH_POSTGRES_URL recreated)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coursecerts.settings", "LOG_LEVEL": "WARNING"}
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with child_database(env, database, POSTGRES_URL):
         command = [sys.executable, __file__, "--child", "--size", str(size), "--rounds", str(rounds),
                    "--batch", str(batch)] + (["--broker"] if broker else [])  # fmt: skip
         if broker:

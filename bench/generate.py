@@ -28,13 +28,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from statistics import median
 
-from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+from benchdb import child_database  # noqa: I001  (the scripts' folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/coursecerts_bench")
@@ -276,13 +275,7 @@ def run_child(database: str, size: int, sample: int, processes: int, rounds: int
     # The learners' issue emails are sent by a worker after commit; under eager Celery (no broker here) they would
     # be sent inside each chunk's commit and timed as generation. LEARNER_EMAILS_ENABLED=true measures that.
     env.setdefault("LEARNER_EMAILS_ENABLED", "false")
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with child_database(env, database, POSTGRES_URL):
         command = [sys.executable, __file__, "--child", "--sizes", str(size), "--sample", str(sample),
                    "--processes", str(processes), "--rounds", str(rounds)]  # fmt: skip
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -366,7 +359,9 @@ def bench_rows(quick: bool) -> list:
     rate on its own. Quick: 10,000 learners on SQLite; else 100,000 on SQLite and PostgreSQL."""
     from rows import Row
 
-    size, sample, databases = (10_000, 1000, ["sqlite"]) if quick else (100_000, 2000, ["sqlite", "postgresql"])
+    size, sample, databases = (
+        (10_000, 1000, ["sqlite"]) if quick else (100_000, 2000, ["sqlite", "postgresql"])
+    )
     rounds = 3
     out = []
     for database in databases:

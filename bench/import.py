@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchdb import recreate_postgres  # noqa: I001  (the scripts' folder is on sys.path)
+from benchdb import child_database  # noqa: I001  (the scripts' folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
@@ -114,7 +114,6 @@ def child(rows: int, direct: bool) -> None:
 def child_direct(rows: int) -> None:
     """The import as the view runs it, from a file on disk: nothing in this process holds the file."""
     import logging
-    import tempfile
     from dataclasses import asdict
 
     import django
@@ -160,13 +159,7 @@ def run_child(database: str, rows: int, direct: bool) -> dict:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "API_IMPORT_MAX_BYTES": str(512 * 1024 * 1024),
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        env["COURSECERTS_VAR_DIR"] = tmp
-        if database == "postgresql":
-            recreate_postgres(POSTGRES_URL)
-            env["DATABASE_URL"] = POSTGRES_URL
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with child_database(env, database, POSTGRES_URL):
         command = [
             sys.executable,
             __file__,
