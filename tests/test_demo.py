@@ -135,6 +135,12 @@ class TestDemoContent:
                 f"https://s3.amazonaws.com/verify.example.org/downloads/{certificate.download_uuid}/Certificate.pdf"
             )
 
+    def test_the_demo_login_opens_the_console_with_both_runs(self, client):
+        client.force_login(get_user_model().objects.get(username="admin"))
+        page = client.get("/console/").content.decode()
+        for run in CourseRun.objects.all():
+            assert run.display_name in page
+
     def test_it_creates_the_demo_superuser(self):
         admin = get_user_model().objects.get(username="admin")
         assert admin.is_superuser and admin.is_staff and admin.email == "admin@example.com"
@@ -146,6 +152,7 @@ class TestDemoContent:
         assert "Learners with no certificate, by reason" in self.output
         assert "Enrollment mode does not lead to a certificate" in self.output
         assert "Admin: http://127.0.0.1:8000/admin/  login: admin / coursecerts-demo" in self.output
+        assert "Course-team console: http://127.0.0.1:8000/console/" in self.output
 
     def test_a_second_run_changes_nothing(self):
         before = snapshot()

@@ -114,6 +114,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<{width}}  {n:>5}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Admin: {settings.SITE_URL}/admin/  login: {_login()}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Course-team console: {settings.SITE_URL}/console/  (the same login)")
+        )
 
 
 def _format_table(table: dict) -> list[str]:
