@@ -379,6 +379,9 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Celery's task_routes as a JSON object, {"task name or pattern": {"queue": "name"}}: tasks routed to other queues
+# than the default (each queue needs a worker started with `-Q <queue>`). LEARNER_EMAIL_QUEUE adds its route here.
+CELERY_TASK_ROUTES = env_json("CELERY_TASK_ROUTES", {})
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -510,6 +513,27 @@ LEARNER_EMAIL_BATCH_SIZE = env_int("LEARNER_EMAIL_BATCH_SIZE", 200, minimum=1)
 LEARNER_EMAIL_CONNECTIONS = env_int("LEARNER_EMAIL_CONNECTIONS", 1, minimum=1)
 # Seconds before each retry of an email the server did not take: "60,600" is 3 attempts; failed after the last.
 LEARNER_EMAIL_RETRY_SCHEDULE = _retry_schedule("LEARNER_EMAIL_RETRY_SCHEDULE", "60,600,3600,21600,86400")
+# The Celery queue of the task that sends the learner emails; empty: the default queue, shared with the generation
+# chunks. With few workers, a queue of their own (and a worker started with `-Q <queue>`) keeps a course-wide run's
+# issue emails from slowing its chunks. (Open edX's ACE_ROUTING_KEY does this for edx-ace, which coursecerts does
+# not use.)
+LEARNER_EMAIL_QUEUE = env_str("LEARNER_EMAIL_QUEUE", "")
+
+
+def _learner_email_routes(routes: dict, queue: str) -> dict:
+    """The task routes with the learner emails' task on `queue` (unchanged without one). CELERY_TASK_ROUTES routing
+    the same task to another queue contradicts it: that stops the start."""
+    if not queue:
+        return routes
+    task = "coursecerts.notifications.tasks.send_learner_emails"
+    if routes.get(task, queue) not in (queue, {"queue": queue}):
+        raise ImproperlyConfigured(
+            f"CELERY_TASK_ROUTES routes {task} to {routes[task]!r} and LEARNER_EMAIL_QUEUE to {queue!r}: set one"
+        )
+    return {**routes, task: {"queue": queue}}
+
+
+CELERY_TASK_ROUTES = _learner_email_routes(CELERY_TASK_ROUTES, LEARNER_EMAIL_QUEUE)
 # How long the signed link to a learner's page of certificates (in their emails, or minted by the platform) works.
 LEARNER_PAGE_LINK_MAX_AGE_DAYS = env_int("LEARNER_PAGE_LINK_MAX_AGE_DAYS", 90, minimum=1)
 
