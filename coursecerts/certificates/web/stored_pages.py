@@ -1,7 +1,8 @@
 """Pages rendered ahead of their first visit (issue 20): each valid certificate's page, in the language a visitor
 without a preference gets, rendered once and stored with the certificate (rendering.stored), so that a verifier's
-first visit reads it instead of rendering it. The render_certificate_pages command runs this after issue (e.g.
-from cron or a timer after course-wide generation); the page's first visit does the same for one certificate."""
+first visit reads it instead of rendering it. A Celery task runs this for the certificates each generation writes,
+after its commit (ops.tasks.render_certificate_pages, CERTIFICATE_PAGES_RENDER_AHEAD), and the
+render_certificate_pages command for any left; the page's first visit does the same for one certificate."""
 
 from __future__ import annotations
 
@@ -30,12 +31,15 @@ from coursecerts.certificates.web import credential_views
 BATCH = 500
 
 
-def certificate_pages_render(*, everything: bool = False, limit: int | None = None) -> tuple[int, int]:
+def certificate_pages_render(
+    *, everything: bool = False, limit: int | None = None, certificate_ids: list[int] | None = None
+) -> tuple[int, int]:
     """Render and store the page of every downloadable certificate that has nothing stored (with `everything`,
-    also of those whose stored page is out of date). Returns (pages rendered, certificates looked at)."""
+    also of those whose stored page is out of date; with `certificate_ids`, of these certificates, stored out of
+    date or not at all). Returns (pages rendered, certificates looked at)."""
     rendered = seen = 0
     web_view = CertificateHtmlViewConfiguration.get_config()
-    for certificate in _certificates(everything, limit):
+    for certificate in _certificates(everything, limit, certificate_ids):
         seen += 1
         certificate.course.web_view_configured = web_view
         now = timezone.now()
@@ -83,10 +87,14 @@ def certificate_page_html(
     return html, display_date
 
 
-def _certificates(everything: bool, limit: int | None) -> Iterator[GeneratedCertificate]:
+def _certificates(
+    everything: bool, limit: int | None, certificate_ids: list[int] | None
+) -> Iterator[GeneratedCertificate]:
     """Downloadable certificates in id order, in batches, each with its run, what its page shows and what is stored."""
     rows = GeneratedCertificate.objects.filter(status=CertificateStatuses.DOWNLOADABLE)
-    if not everything:
+    if certificate_ids is not None:
+        rows = rows.filter(pk__in=certificate_ids)
+    elif not everything:
         rows = rows.filter(render_data__isnull=True)
     rows = rows.select_related(
         "course__organization",
