@@ -616,6 +616,11 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Rendered certificate pages kept per process (0: none), and for at most this many seconds (web/page_cache.py).
 CERTIFICATE_PAGE_CACHE_SIZE = env_int("CERTIFICATE_PAGE_CACHE_SIZE", 2000)
 CERTIFICATE_PAGE_CACHE_SECONDS = env_int("CERTIFICATE_PAGE_CACHE_SECONDS", 300)
+# Render each certificate's page ahead of its first visit and store it with the certificate (issue 20): a Celery
+# task per batch of the certificates a generation wrote, queued after its commit, behind the run's own chunks
+# (coursecerts.ops.tasks.render_certificate_pages; CELERY_TASK_ROUTES can give it a queue of its own). On by default
+# only with a broker: eager (no broker), the generation itself would wait for the renders (10 to 18 ms a page).
+CERTIFICATE_PAGES_RENDER_AHEAD = env_bool("CERTIFICATE_PAGES_RENDER_AHEAD", not CELERY_TASK_ALWAYS_EAGER)
 
 # --- health and metrics (coursecerts/ops, README "Operations") -------------------------------------------------
 # /health/ready fails when the oldest owed outbox entry or unsent outgoing event is older than this.
