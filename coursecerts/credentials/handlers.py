@@ -1,7 +1,7 @@
 """The hook from the certificates app: CERTIFICATES_WRITTEN is sent inside the transaction that wrote the
 certificates (a generation chunk, one learner's generation, an invalidation, a reissue, a retirement), so
-their credentials are issued and revoked in the same transaction: set-based, and never lost to a crash
-between the commit and an after-commit hook (ADR 0019)."""
+their live credentials are revoked in the same transaction: set-based, and never lost to a crash between the
+commit and an after-commit hook. Credentials are issued on their first request, not here (ADR 0019)."""
 
 from django.dispatch import receiver
 

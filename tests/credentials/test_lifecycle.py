@@ -1,6 +1,7 @@
-"""Credentials follow their certificates, in the writer's transaction: issued when a certificate becomes
-downloadable (one learner or a course-wide chunk, set-based), revoked for good when it stops being so, replaced
-(old one revoked) when what it says changes or it is reissued, revoked and blanked at retirement."""
+"""Credentials follow their certificates: issued on the first request for a downloadable certificate's credential
+(never by the writers: one learner's generation or a course-wide chunk), and, in the writer's transaction,
+revoked for good when the certificate stops being downloadable, replaced (old one revoked, the next request
+issues the new) when what it says changes or it is reissued, revoked and blanked at retirement."""
 
 import json
 
@@ -48,24 +49,26 @@ def bit(document) -> bool:
     )
 
 
-def test_generation_issues_the_credential_in_its_transaction(course):
+def test_generation_issues_nothing_and_the_first_request_issues_the_credential(course):
     certificate = issue(course)
+    assert not OpenBadgeCredential.objects.filter(certificate=certificate).exists()
+    served = credential_for_certificate(certificate=certificate)
     live = OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True)
     assert live.facts["name"] == "Ada Lovelace"
-    served = credential_for_certificate(certificate=certificate)
     assert served["credentialSubject"]["name"] == "Ada Lovelace"
     assert served["id"] == f"urn:uuid:{live.public_id}"
-    assert OpenBadgeCredential.objects.get(pk=live.pk).document == served  # stored once signed
+    assert live.document == served  # stored once signed
+    assert credential_for_certificate(certificate=certificate) == served  # and served again, not reissued
+    assert OpenBadgeCredential.objects.filter(certificate=certificate).count() == 1
 
 
 def test_the_credential_is_the_same_document_whenever_it_is_signed(course):
     """Issue freezes what the credential says; it is signed when first asked for, and a signature made at
     another time (another process, a first reader racing another) is byte for byte the same."""
     certificate = issue(course)
-    live = OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True)
-    assert live.document == {}  # issued in the writer's transaction, not yet signed
     first = credential_for_certificate(certificate=certificate)
-    OpenBadgeCredential.objects.filter(pk=live.pk).update(document={})
+    live = OpenBadgeCredential.objects.get(certificate=certificate, revoked__isnull=True)
+    OpenBadgeCredential.objects.filter(pk=live.pk).update(document={})  # as if another process signs it
     again = credential_for_certificate(certificate=certificate)
     assert json.dumps(again, sort_keys=True) == json.dumps(first, sort_keys=True)
     assert first["proof"][0]["created"] == documents.xsd_datetime(live.issued)
@@ -144,30 +147,44 @@ def course_wide(course, count):
     return users, len(queries)
 
 
-def test_course_wide_generation_issues_credentials_set_based_in_the_chunk(course):
-    UserFactory()  # the issuer key and first list are made by the first chunk in both runs below
+def test_course_wide_generation_writes_no_credential_and_each_first_request_issues_one(course):
+    UserFactory()
     _, few = course_wide(course, 3)
     users, many = course_wide(course, 30)
-    assert OpenBadgeCredential.objects.filter(revoked__isnull=True).count() == 33
     assert many <= few + 6  # not a query (or a task) per learner
+    assert not OpenBadgeCredential.objects.exists()
+    served = [credential_for_certificate(certificate=u.certificates.get()) for u in users]
+    assert OpenBadgeCredential.objects.filter(revoked__isnull=True).count() == 30
     indexes = list(OpenBadgeCredential.objects.values_list("status_list", "status_index"))
     assert len(set(indexes)) == len(indexes)
-    assert sorted(i for _, i in indexes) != list(range(33))  # random, not sequential
-    sample = credential_for_certificate(
-        certificate=OpenBadgeCredential.objects.get(certificate__user=users[7]).certificate
-    )
-    assert sample["credentialSubject"]["name"] == "Learner 7"
-    assert credential_verify(document=sample).ok
+    assert sorted(i for _, i in indexes) != list(range(30))  # random, not sequential
+    assert served[7]["credentialSubject"]["name"] == "Learner 7"
+    assert credential_verify(document=served[7]).ok
+
+
+def test_a_regeneration_that_changes_nothing_keeps_the_served_credential(course):
+    users, _ = course_wide(course, 3)
+    before = credential_for_certificate(certificate=users[0].certificates.get())
+    learners_generate_in_chunks(course_run=course, user_ids=[u.pk for u in users], source="test")
+    after = credential_for_certificate(certificate=users[0].certificates.get())
+    assert after == before
+    assert credential_verify(document=before).ok
 
 
 def test_a_credential_first_asked_for_after_its_key_was_retired_is_signed_by_the_key_that_signs_now(course):
-    """Issued under key-1, not yet asked for when key-1 is rotated out and retired: served signed by key-2,
-    and it verifies (nothing was ever served under key-1)."""
+    """Issued under key-1 (a first request that failed before signing left it unsigned), not yet served when
+    key-1 is rotated out and retired: served signed by key-2, and it verifies (nothing was served under key-1)."""
     from io import StringIO
 
     from django.core.management import call_command
 
+    from django.db import transaction
+
+    from coursecerts.credentials.services.issuance import credentials_issue
+
     certificate = issue(course)
+    with transaction.atomic():
+        credentials_issue(certificates=[certificate])
     org = course.organization.short_name
     call_command("rotate_issuer_key", org, stdout=StringIO())
     call_command("rotate_issuer_key", org, "--retire", "key-1", stdout=StringIO())

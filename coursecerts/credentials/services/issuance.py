@@ -1,11 +1,11 @@
-"""Issuing credentials: one per downloadable certificate, frozen at issue; set-based for a chunk of course-wide
-generation; revoked and replaced when what the certificate says changes.
+"""Issuing credentials: one per downloadable certificate, issued on its first request and frozen then; revoked
+when what the certificate says changes (the next request issues its replacement).
 
-Issuing records what the credential is (its id, facts, status list index, issuer key and issue time) in the
-writer's transaction; the signature is made when the credential is first asked for (credential_document) and
-stored then. Everything the signed document holds is fixed at issue, and Ed25519 signatures are deterministic,
-so it is the same document, byte for byte, whenever it is signed (ADR 0019; bench/credentials.py: signing in
-the chunk had tripled the cost of course-wide generation)."""
+Issuing records what the credential is (its id, facts, status list index, issuer key and issue time) and the
+signature is made and stored in the same request (credential_document). Everything the signed document holds is
+fixed at issue, and Ed25519 signatures are deterministic, so it is the same document, byte for byte, whenever it
+is signed (ADR 0019). Certificate writers (course-wide generation included) issue nothing: the credential's row
+and index in the chunk had added some 40% to course-wide generation (bench/credentials.py, issue 20)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coursecerts.certificates.display import certificate_titles, display_date_for_certificate
@@ -97,25 +98,43 @@ def _prime(certificates: list[GeneratedCertificate]) -> set[int]:
 
 
 def credential_for_certificate(*, certificate: GeneratedCertificate) -> dict:
-    """The certificate's signed OpenBadgeCredential, as frozen at issue. Issued now if a downloadable
-    certificate has none yet. Raises CredentialNotAvailable for one that is not downloadable."""
+    """The certificate's signed OpenBadgeCredential, as frozen at issue. Issued now, on this first request, if a
+    downloadable certificate has none live: signed before its row is written, so the row is written once.
+    Raises CredentialNotAvailable for one that is not downloadable."""
     live = _live_credential(certificate)
     if live is not None:
         return credential_document(credential=live)
-    fresh = GeneratedCertificate.objects.filter(pk=certificate.pk).first()
-    if fresh is None or not _issuable(fresh, _prime([fresh])):
+    fresh = (
+        GeneratedCertificate.objects.select_related(
+            "course__organization", "course__certificate_configuration", "date_override", "user__profile"
+        )
+        .filter(pk=certificate.pk)
+        .first()
+    )
+    if fresh is None or not _issuable(fresh, _retired(fresh)):
         raise CredentialNotAvailable("This certificate is not valid, so it has no credential.")
+    issued: list[dict] = []
     try:
         with transaction.atomic():
-            credentials_issue(certificates=[fresh])
+            issued = _issue([fresh], now=timezone.now(), sign=True)
     except IntegrityError:  # issued meanwhile by another request: read it
-        pass
-    live = _live_credential(certificate)
+        live = _live_credential(certificate)
+    if issued:
+        return issued[0]["document"]
     if live is None:
         raise CredentialNotAvailable(
             "This certificate cannot be issued as a credential: its name or title holds a control character."
         )
     return credential_document(credential=live)
+
+
+def _retired(certificate: GeneratedCertificate) -> set[int]:
+    """_prime's retired learners for one certificate loaded with user__profile."""
+    try:
+        profile = certificate.user.profile
+    except LearnerProfile.DoesNotExist:
+        return set()
+    return {certificate.user_id} if profile.retired_at is not None else set()
 
 
 def _live_credential(certificate: GeneratedCertificate) -> OpenBadgeCredential | None:
@@ -137,16 +156,31 @@ def credential_document(*, credential: OpenBadgeCredential) -> dict:
         key, _ = issuer_key_signing(organization=key.organization)  # was served under the old one)
         credential.issuer_key = key
         OpenBadgeCredential.objects.filter(pk=credential.pk).update(issuer_key=key)
-    facts = documents.Facts(**credential.facts)
-    created = documents.xsd_datetime(credential.issued)
+    signed = _signed(
+        public_id=credential.public_id,
+        facts=documents.Facts(**credential.facts),
+        key=key,
+        status_list=credential.status_list,
+        status_index=credential.status_index,
+        issued=credential.issued,
+    )
+    OpenBadgeCredential.objects.filter(pk=credential.pk, revoked__isnull=True).update(document=signed)
+    credential.document = signed
+    return signed
+
+
+def _signed(*, public_id, facts: documents.Facts, key, status_list, status_index: int, issued) -> dict:
+    """The signed document of a credential frozen with these values: the proof's `created` is the issue time,
+    so it is the same document whenever it is signed."""
+    created = documents.xsd_datetime(issued)
     unsigned = documents.open_badge_credential(
-        credential_id=f"urn:uuid:{credential.public_id}",
+        credential_id=f"urn:uuid:{public_id}",
         facts=facts,
         issuer_did=did_for(key.organization.short_name),
         organization_short_name=key.organization.short_name,
         valid_from=min(facts.date, created),
-        status_list_id=credential.status_list.public_id,
-        status_index=credential.status_index,
+        status_list_id=status_list.public_id,
+        status_index=status_index,
     )
     (signed,) = sign_many(
         [unsigned],
@@ -154,8 +188,6 @@ def credential_document(*, credential: OpenBadgeCredential) -> dict:
         verification_method=verification_method_id(key),
         created=created,
     )
-    OpenBadgeCredential.objects.filter(pk=credential.pk, revoked__isnull=True).update(document=signed)
-    credential.document = signed
     return signed
 
 
@@ -168,8 +200,9 @@ def credentials_issue(
     return [OpenBadgeCredential(**row) for row in _issue(certificates, now=now or timezone.now())]
 
 
-def _issue(certificates: list[GeneratedCertificate], *, now: datetime) -> list[dict]:
-    """credentials_issue's work; returns the field values of the credentials inserted."""
+def _issue(certificates: list[GeneratedCertificate], *, now: datetime, sign: bool = False) -> list[dict]:
+    """credentials_issue's work; returns the field values of the credentials inserted. `sign`: their documents
+    signed and written with them (a first request), else signed when first asked for."""
     by_org: dict[int, list[tuple[GeneratedCertificate, documents.Facts]]] = {}
     titles: dict = {}  # course titles and dates repeat in a chunk: computed once each
     for certificate in certificates:
@@ -179,7 +212,7 @@ def _issue(certificates: list[GeneratedCertificate], *, now: datetime) -> list[d
         by_org.setdefault(certificate.course.organization_id, []).append((certificate, facts))
     issued: list[dict] = []
     for group in by_org.values():
-        issued += _issue_group(group, now=now)
+        issued += _issue_group(group, now=now, sign=sign)
     return issued
 
 
@@ -197,9 +230,9 @@ def _signable(certificate, facts: documents.Facts) -> bool:
     return True
 
 
-def _issue_group(group, *, now) -> list[dict]:
-    """One organisation's credentials: one key, one index allocation, one bulk insert; signed when first asked
-    for (credential_document)."""
+def _issue_group(group, *, now, sign: bool) -> list[dict]:
+    """One organisation's credentials: one key, one index allocation, one bulk insert; signed now with `sign`,
+    else when first asked for (credential_document)."""
     organization = group[0][0].course.organization
     key, _ = issuer_key_signing(organization=organization)
     pairs = status_indexes_allocate(organization=organization, count=len(group))
@@ -216,7 +249,13 @@ def _issue_group(group, *, now) -> list[dict]:
         }
         for (certificate, facts), (status_list, index) in zip(group, pairs, strict=True)
     ]
-    dicts_insert(OpenBadgeCredential, rows, varying=_VARYING)
+    if sign:
+        for row, (_, facts), (status_list, index) in zip(rows, group, pairs, strict=True):
+            row["document"] = _signed(
+                public_id=row["public_id"], facts=facts, key=key, status_list=status_list,
+                status_index=index, issued=now,
+            )  # fmt: skip
+    dicts_insert(OpenBadgeCredential, rows, varying=_VARYING + (("document",) if sign else ()))
     return rows
 
 
@@ -224,37 +263,44 @@ _VARYING = ("public_id", "certificate_id", "status_list_id", "status_index", "fa
 
 
 def credentials_sync(*, certificates: list[GeneratedCertificate], reason: str = "changed") -> dict:
-    """Bring the credentials of these certificates (as just written) in line with them, in the caller's
-    transaction (the CERTIFICATES_WRITTEN receiver). A certificate no longer downloadable, or of a retired
-    learner, has its live credential revoked (`reason` "retired" also blanks it); a downloadable one without a
-    live credential gets one; one whose facts changed, or that was reissued (`reason` "reissued"), gets a new
-    one and the old is revoked. Set-based: a fixed number of queries whatever the number of certificates.
-    Returns {"issued": n, "revoked": n}."""
+    """Bring the live credentials of these certificates (as just written) in line with them, in the caller's
+    transaction (the CERTIFICATES_WRITTEN receiver): revoked when the certificate is no longer downloadable, its
+    learner is retired (`reason` "retired" also blanks them), what it says changed, or it was reissued (`reason`
+    "reissued"). Nothing is issued here: a downloadable certificate's credential is issued on its first request
+    (credential_for_certificate), so a write whose certificates have no live credential (every new certificate
+    of a course-wide run) costs one query (ADR 0019, amended for issue 20). Set-based: a fixed number of
+    queries whatever the number of certificates. Returns {"revoked": n}."""
     certificates = [c for c in certificates if c.pk is not None]
-    retired = _prime(certificates)
+    ids = {c.pk for c in certificates}
     live = {
         c.certificate_id: c
-        for c in OpenBadgeCredential.objects.filter(
-            certificate_id__in=[c.pk for c in certificates], revoked__isnull=True
-        )
+        for c in OpenBadgeCredential.objects.filter(_ids_filter(ids), revoked__isnull=True)
+        if c.certificate_id in ids
     }
-    revoke, issue = [], []
-    now = timezone.now()
-    for certificate in certificates:
-        current = live.get(certificate.pk)
-        if reason == "retired" or not _issuable(certificate, retired):
-            if current is not None:
+    revoke = []
+    if live:
+        holding = [c for c in certificates if c.pk in live]
+        retired, now = _prime(holding), timezone.now()
+        for certificate in holding:
+            current = live[certificate.pk]
+            if (
+                reason in ("retired", "reissued")
+                or not _issuable(certificate, retired)
+                or current.facts != certificate_facts(certificate, now=now).as_dict()
+            ):
                 revoke.append(current)
-            continue
-        if current is None:
-            issue.append(certificate)
-        elif reason == "reissued" or current.facts != certificate_facts(certificate, now=now).as_dict():
-            revoke.append(current)
-            issue.append(certificate)
     revoked = credentials_revoke(credentials=revoke, reason=reason) if revoke else 0
     if reason == "retired":  # the name goes from every credential of theirs, revoked before or now
         OpenBadgeCredential.objects.filter(certificate__in=certificates).exclude(facts={}).update(
             document={}, facts={}
         )
-    issued = _issue(issue, now=now) if issue else []
-    return {"issued": len(issued), "revoked": revoked}
+    return {"revoked": revoked}
+
+
+def _ids_filter(ids: set[int]) -> Q:
+    """Certificates' ids as a range when they are many and dense (a chunk's, inserted together): a
+    thousand-value IN list costs more to build and send than the query; the caller drops the rows of ids in
+    the range it did not ask for. Else IN."""
+    if len(ids) > 50 and max(ids) - min(ids) < 4 * len(ids):
+        return Q(certificate_id__gte=min(ids), certificate_id__lte=max(ids))
+    return Q(certificate_id__in=ids)
