@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from opaque_keys.edx.django.models import OpaqueKeyField
 
 _SENTINEL = "\x00compiled-query-parameter\x00"
 
@@ -29,11 +30,13 @@ class _Compiled:
     start: int
     end: int
     populators: list
+    annotations: tuple
 
 
 class CompiledQuery:
     """`make(value)` is the queryset to run for `value` (e.g. `lambda v: Model.objects.filter(key=v)[:1]`): one row
-    at most, no annotations. `get(value)` is its first instance, or None, as `make(value).first()` would be."""
+    at most. `get(value)` is its first instance, or None, as `make(value).first()` would be (annotations set as
+    attributes, as Django sets them)."""
 
     def __init__(self, model: type[Model], make: Callable[[str], QuerySet]):
         self.model = model
@@ -60,25 +63,50 @@ class CompiledQuery:
         instance = self.model.from_db(alias, compiled.init_list, row[compiled.start : compiled.end])
         for populator in compiled.populators:
             populator.populate(row, instance)
+        for name, position in compiled.annotations:
+            setattr(instance, name, row[position])
         return instance
 
     def _compile(self, alias: str) -> _Compiled:
         compiler = self.make(_SENTINEL).query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         select, klass_info = compiler.select, compiler.klass_info
-        if compiler.annotation_col_map:
-            raise ValueError("CompiledQuery takes no annotations")
         fields = [column[0] for column in select[0 : compiler.col_count]]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         compiled = _Compiled(
             sql=sql,
             params=tuple(params),
             index=list(params).index(_SENTINEL),
-            converters=tuple(compiler.get_converters(fields).items()),
+            converters=tuple(
+                (position, ([_memoised(c) if _makes_keys(c) else c for c in converters], expression))
+                for position, (converters, expression) in compiler.get_converters(fields).items()
+            ),
             init_list=[column[0].target.attname for column in select[start:end]],
             start=start,
             end=end,
             populators=get_related_populators(klass_info, select, alias),
+            annotations=tuple(compiler.annotation_col_map.items()),
         )
         self._compiled[alias] = compiled
         return compiled
+
+
+def _makes_keys(converter) -> bool:
+    return isinstance(getattr(converter, "__self__", None), OpaqueKeyField)
+
+
+def _memoised(converter: Callable, size: int = 1024) -> Callable:
+    """`converter` (an opaque key field's, which parses a course key with regular expressions: a tenth of a stored
+    page's first visit, bench/page.py) run once per distinct value; the keys it returns are immutable, so one is
+    shared by every row that holds it."""
+    seen: dict = {}
+
+    def convert(value, expression, connection):
+        key = seen.get(value)
+        if key is None:
+            if len(seen) >= size:
+                seen.clear()
+            key = seen[value] = converter(value, expression, connection)
+        return key
+
+    return convert

@@ -1,10 +1,11 @@
 """A per-process cache of rendered certificate pages, so a page costs one small query instead of loading and
 rendering the certificate on every visit (bench/page.py; the page must serve at half a trivial view's rate).
 
-Each visit runs one raw SQL query that reads what the page depends on: the certificate's shown fields and
-status, its date override, when its run, organisation, configuration, signatories and the web-view
-configuration last changed, and when its learner was retired (retirement may change nothing else the page
-shows: a printed name that was already blank stays blank). A cached page is served only when that key is
+A visit of a page kept here runs one raw SQL query that reads what the page depends on (its freshness key): the
+certificate's shown fields and status, its date override, when its run, organisation, configuration, signatories
+and the web-view configuration last changed, and when its learner was retired (retirement may change nothing else
+the page shows: a printed name that was already blank stays blank). A visit of a page not kept here reads the same
+columns in the certificate's own query (key_columns; web.selectors.certificate_page_get_with_key). A cached page is served only when that key is
 unchanged, the public rule (display.certificate_public_status) still shows it at this moment with the same
 date, and it is younger than
 CERTIFICATE_PAGE_CACHE_SECONDS (which bounds anything the key does not see, e.g. a replaced asset file). Only
@@ -92,10 +93,11 @@ def freshness_key(verify_uuid: str) -> FreshnessKey | None:
     with connection.cursor() as cursor:
         cursor.execute(_sql(connection.vendor), [verify_uuid])
         row = cursor.fetchone()
-    return _freshness_key(row) if row is not None else None
+    return freshness_key_of(row) if row is not None else None
 
 
-def _freshness_key(row) -> FreshnessKey:
+def freshness_key_of(row) -> FreshnessKey:
+    """The key from the values of key_columns(), in their order."""
     (
         status, name, mode, course_title, issued_date, template_version_id, modified_date, user_id,
         override_date, override_modified, run_modified, organization_modified, configuration_modified,
@@ -132,6 +134,11 @@ def _languages(inputs: tuple) -> tuple:
     from coursecerts.certificates.rendering.language import closest_language
 
     return tuple(closest_language(value) for value in inputs)
+
+
+def holds(verify_uuid: str, inputs: tuple) -> bool:
+    """Whether a page of `verify_uuid` for these language inputs is kept (fresh or not): no query."""
+    return settings.CERTIFICATE_PAGE_CACHE_SIZE > 0 and (verify_uuid, _languages(inputs)) in _pages
 
 
 def lookup(verify_uuid: str, inputs: tuple, key: FreshnessKey | None, now: datetime) -> CachedPage | None:
@@ -195,21 +202,46 @@ def clear() -> None:
 @lru_cache(maxsize=4)
 def _sql(vendor: str) -> str:
     q = connection.ops.quote_name
-    cert, run, org = (q(m._meta.db_table) for m in (GeneratedCertificate, CourseRun, Organization))
+    cert = q(GeneratedCertificate._meta.db_table)
+    return f"SELECT {', '.join(key_columns('c'))} FROM {cert} c WHERE c.{q('verify_uuid')} = %s"
+
+
+def key_columns(certificate: str) -> tuple[str, ...]:
+    """The freshness key's columns (in freshness_key_of's order) as SQL expressions on the certificate row named
+    `certificate` (an alias or a quoted table name). The key's own query and the certificate's page query
+    (web.selectors) select these same expressions, so that both give the same values of the same types (SQLite
+    gives a subquery's datetime as text, a column's as a datetime)."""
+    q = connection.ops.quote_name
+    run, org = (q(m._meta.db_table) for m in (CourseRun, Organization))
     conf, sig = q(CertificateConfiguration._meta.db_table), q(Signatory._meta.db_table)
     over, view = q(CertificateDateOverride._meta.db_table), q(CertificateHtmlViewConfiguration._meta.db_table)
     profile = q(LearnerProfile._meta.db_table)
+    c = certificate
+    signatories = (
+        f"FROM {sig} s JOIN {conf} k ON k.{q('id')} = s.{q('configuration_id')} "
+        f"WHERE k.{q('course_id')} = {c}.{q('course_id')}"
+    )
+    own = (
+        "status",
+        "name",
+        "mode",
+        "course_title",
+        "issued_date",
+        "template_version_id",
+        "modified_date",
+        "user_id",
+    )
     return (
-        f"SELECT c.{q('status')}, c.{q('name')}, c.{q('mode')}, c.{q('course_title')}, c.{q('issued_date')}, "
-        f"c.{q('template_version_id')}, c.{q('modified_date')}, c.{q('user_id')}, "
-        f"d.{q('date')}, d.{q('modified')}, r.{q('modified')}, o.{q('modified')}, k.{q('modified')}, "
-        f"(SELECT MAX(s.{q('modified')}) FROM {sig} s WHERE s.{q('configuration_id')} = k.{q('id')}), "
-        f"(SELECT COUNT(*) FROM {sig} s WHERE s.{q('configuration_id')} = k.{q('id')}), "
-        f"(SELECT MAX(h.{q('change_date')}) FROM {view} h), c.{q('course_id')}, p.{q('retired_at')} "
-        f"FROM {cert} c JOIN {run} r ON r.{q('id')} = c.{q('course_id')} "
-        f"JOIN {org} o ON o.{q('id')} = r.{q('organization_id')} "
-        f"LEFT JOIN {conf} k ON k.{q('course_id')} = c.{q('course_id')} "
-        f"LEFT JOIN {over} d ON d.{q('generated_certificate_id')} = c.{q('id')} "
-        f"LEFT JOIN {profile} p ON p.{q('user_id')} = c.{q('user_id')} "
-        f"WHERE c.{q('verify_uuid')} = %s"
+        *(f"{c}.{q(column)}" for column in own),
+        f"(SELECT d.{q('date')} FROM {over} d WHERE d.{q('generated_certificate_id')} = {c}.{q('id')})",
+        f"(SELECT d.{q('modified')} FROM {over} d WHERE d.{q('generated_certificate_id')} = {c}.{q('id')})",
+        f"(SELECT r.{q('modified')} FROM {run} r WHERE r.{q('id')} = {c}.{q('course_id')})",
+        f"(SELECT o.{q('modified')} FROM {run} r JOIN {org} o ON o.{q('id')} = r.{q('organization_id')} "
+        f"WHERE r.{q('id')} = {c}.{q('course_id')})",
+        f"(SELECT k.{q('modified')} FROM {conf} k WHERE k.{q('course_id')} = {c}.{q('course_id')})",
+        f"(SELECT MAX(s.{q('modified')}) {signatories})",
+        f"(SELECT COUNT(*) {signatories})",
+        f"(SELECT MAX(h.{q('change_date')}) FROM {view} h)",
+        f"{c}.{q('course_id')}",
+        f"(SELECT p.{q('retired_at')} FROM {profile} p WHERE p.{q('user_id')} = {c}.{q('user_id')})",
     )

@@ -130,14 +130,17 @@ def certificate_page(request, verify_uuid: str) -> HttpResponse:
     it shows is unchanged (web.page_cache)."""
     now = timezone.now()
     inputs = (request.GET.get("lang"), getattr(request, "LANGUAGE_CODE", None))
-    key = page_cache.freshness_key(verify_uuid)
-    cached = page_cache.lookup(verify_uuid, inputs, key, now)
-    if cached is not None:
-        track_evidence_visited(request, cached.certificate)
-        return _page_response(cached.html, cached.language, cached.certificate.template_version_id)
-    page = selectors.certificate_page_get(
-        verify_uuid, now=now, course_stamp=key.course if key is not None else None
-    )
+    if page_cache.holds(verify_uuid, inputs):  # a repeat visit: the key alone, then the page kept if it holds
+        key = page_cache.freshness_key(verify_uuid)
+        cached = page_cache.lookup(verify_uuid, inputs, key, now)
+        if cached is not None:
+            track_evidence_visited(request, cached.certificate)
+            return _page_response(cached.html, cached.language, cached.certificate.template_version_id)
+        page = selectors.certificate_page_get(
+            verify_uuid, now=now, course_stamp=key.course if key is not None else None
+        )
+    else:  # a first visit in this process: the certificate and its key in one query
+        page, key = selectors.certificate_page_get_with_key(verify_uuid, now=now)
     if page.kind is PageKind.NOT_FOUND:
         return _not_found(request)
     certificate = page.certificate
