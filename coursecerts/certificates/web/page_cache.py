@@ -5,11 +5,11 @@ A visit of a page kept here runs one raw SQL query that reads what the page depe
 certificate's shown fields and status, its date override, when its run, organisation, configuration, signatories
 and the web-view configuration last changed, and when its learner was retired (retirement may change nothing else
 the page shows: a printed name that was already blank stays blank). A visit of a page not kept here reads the same
-columns in the certificate's own query (key_columns; web.selectors.certificate_page_get_with_key). A cached page is served only when that key is
-unchanged, the public rule (display.certificate_public_status) still shows it at this moment with the same
-date, and it is younger than
-CERTIFICATE_PAGE_CACHE_SECONDS (which bounds anything the key does not see, e.g. a replaced asset file). Only
-valid pages are cached: a revoked or invalidated certificate changes the key at once.
+columns in the certificate's own query (key_columns; web.selectors.certificate_page_get_with_key). A cached page
+is served only when that key is unchanged, the public rule (display.certificate_public_status) still shows it at
+this moment with the same date, and it is younger than CERTIFICATE_PAGE_CACHE_SECONDS (which bounds anything the
+key does not see, e.g. a replaced asset file). Only valid pages are cached: a revoked or invalidated certificate
+changes the key at once.
 """
 
 from __future__ import annotations
