@@ -5,8 +5,9 @@ with the certificate (issue 20), so a verifier's first visit reads it instead of
     coursecerts render_certificate_pages --all        # also those whose stored page is out of date
     coursecerts render_certificate_pages --limit 1000
 
-Run it after course-wide generation, or every few minutes from cron or a timer; a page a visitor asks for first is
-rendered and stored by that visit all the same. Here, in ops (an interface), because the page's Open Badge block
+With a broker, each generation's certificates have their pages rendered by a Celery task after its commit
+(CERTIFICATE_PAGES_RENDER_AHEAD, ops.tasks); run this for certificates issued before, by an import, or without a
+broker. A page a visitor asks for first is rendered and stored by that visit all the same. Here, in ops (an interface), because the page's Open Badge block
 comes from the credentials app, which the certificates app's own commands may not import.
 """
 
