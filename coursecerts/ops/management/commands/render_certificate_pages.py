@@ -7,8 +7,9 @@ with the certificate (issue 20), so a verifier's first visit reads it instead of
 
 With a broker, each generation's certificates have their pages rendered by a Celery task after its commit
 (CERTIFICATE_PAGES_RENDER_AHEAD, ops.tasks); run this for certificates issued before, by an import, or without a
-broker. A page a visitor asks for first is rendered and stored by that visit all the same. Here, in ops (an interface), because the page's Open Badge block
-comes from the credentials app, which the certificates app's own commands may not import.
+broker. A page a visitor asks for first is rendered and stored by that visit all the same. Here, in ops (an
+interface), because the page's Open Badge block comes from the credentials app, which the certificates app's own
+commands may not import.
 """
 
 import time
