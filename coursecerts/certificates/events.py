@@ -87,10 +87,15 @@ def certificates_changed_on_commit(
     certificates_written([certificate for certificate, _ in changes])
 
     def send_all():
+        listened = _listened()
         lines = [
             line
             for certificate, before in changes
-            if (line := _send_signals(certificate, before["status"] if before else None, source, "batch"))
+            if (
+                line := _send_signals(
+                    certificate, before["status"] if before else None, source, "batch", listened=listened
+                )
+            )
         ]
         if lines:
             tracking_log.info("\n".join(lines))
@@ -115,8 +120,18 @@ def send_certificate_changed(certificate, status_before, source: str, generation
         tracking_log.info(line)
 
 
-def _send_signals(certificate, status_before, source: str, generation_mode: str) -> str | None:
-    """Send a change's signals; return its tracking event (certificate created or revoked), if it has one."""
+def _listened() -> frozenset:
+    """The certificate signals with receivers now: a course-wide run sends none of the others (a send with no
+    receiver still looks them up, some 10 us a certificate)."""
+    outputs = (signals.COURSE_CERT_CHANGED, signals.COURSE_CERT_AWARDED, signals.COURSE_CERT_REVOKED)
+    return frozenset(signal for signal in outputs if signal.has_listeners(GeneratedCertificate))
+
+
+def _send_signals(
+    certificate, status_before, source: str, generation_mode: str, *, listened: frozenset | None = None
+) -> str | None:
+    """Send a change's signals (those in `listened`, when given); return its tracking event (certificate
+    created or revoked), if it has one."""
     kwargs = {
         "sender": GeneratedCertificate,
         "user_id": certificate.user_id,
@@ -125,9 +140,11 @@ def _send_signals(certificate, status_before, source: str, generation_mode: str)
         "status": certificate.status,
         "certificate": certificate,
     }
-    signals.COURSE_CERT_CHANGED.send(**kwargs)
+    if listened is None or signals.COURSE_CERT_CHANGED in listened:
+        signals.COURSE_CERT_CHANGED.send(**kwargs)
     if certificate.status in PASSED_STATUSES:
-        signals.COURSE_CERT_AWARDED.send(**kwargs)
+        if listened is None or signals.COURSE_CERT_AWARDED in listened:
+            signals.COURSE_CERT_AWARDED.send(**kwargs)
         if status_before not in PASSED_STATUSES:
             return tracking_event(
                 "edx.certificate.created",
@@ -136,7 +153,8 @@ def _send_signals(certificate, status_before, source: str, generation_mode: str)
                 generation_mode=generation_mode,
             )
     elif status_before is not None and certificate.status in _REVOKED_STATUSES:
-        signals.COURSE_CERT_REVOKED.send(**kwargs)
+        if listened is None or signals.COURSE_CERT_REVOKED in listened:
+            signals.COURSE_CERT_REVOKED.send(**kwargs)
         if status_before == CertificateStatuses.DOWNLOADABLE:
             return tracking_event(
                 "edx.certificate.revoked", certificate, enrollment_mode=certificate.mode, source=source

@@ -80,10 +80,14 @@ def values_insert(
     """INSERT rows of values already prepared for the database (column_preparer) in the `fields`' columns: COPY
     on PostgreSQL; with `returning` (columns), where the database returns rows from a bulk insert (SQLite 3.35+,
     MariaDB 10.5+), multi-row INSERT ... RETURNING statements of as many rows as a statement's parameters
-    allow, and the rows they return; else one executemany. Returns the rows returned ([] where none are: the
-    caller reads what it needs back)."""
+    allow, and the rows they return; else one executemany. On PostgreSQL, `returning` the primary key and
+    columns among `fields`: the ids are drawn from the table's sequence in one query and copied with the rows.
+    Returns the rows returned ([] where none are: the caller reads what it needs back)."""
     if not rows:
         return []
+    pk = model._meta.pk
+    if returning and connection.vendor == "postgresql" and pk.attname in returning:
+        return _copy_with_ids(model, fields, rows, returning)
     table = _quote(model._meta.db_table)
     columns = ", ".join(_quote(cast("str", f.column)) for f in fields)  # concrete fields: set
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -103,6 +107,35 @@ def values_insert(
         else:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", rows)
     return returned
+
+
+def _copy_with_ids(
+    model: type[models.Model],
+    fields: Sequence[models.Field],
+    rows: Sequence[Sequence],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """values_insert on PostgreSQL returning ids: the rows' ids drawn from the table's sequence (one query; COPY
+    returns nothing, and reading the rows back cost a chunk of generation a query as long as the insert), then
+    COPY with the id column."""
+    pk, table = model._meta.pk, model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(_quote(cast("str", f.column)) for f in [pk, *fields])
+        _copy(
+            cursor,
+            f"COPY {_quote(table)} ({columns}) FROM STDIN",
+            [(i, *row) for i, row in zip(ids, rows, strict=True)],
+        )
+    at = {f.attname: n for n, f in enumerate(fields)}
+    return [
+        tuple(i if name == pk.attname else row[at[name]] for name in returning)
+        for i, row in zip(ids, rows, strict=True)
+    ]
 
 
 def dicts_insert(model: type[models.Model], rows: Sequence[dict], *, varying: Iterable[str]) -> int:
@@ -150,13 +183,14 @@ def column_preparer(field: models.Field) -> Callable:
     if connection.vendor == "postgresql" or isinstance(
         target, (models.CharField, models.IntegerField, models.BooleanField, models.TextField)
     ):
-        return _as_is
+        return as_is
     if isinstance(target, models.DateField):  # datetimes too
         return functools.lru_cache(maxsize=64)(functools.partial(_db_value, field))
     return functools.partial(_db_value, field)
 
 
-def _as_is(value):
+def as_is(value):
+    """column_preparer's preparer of the values the database takes as they are."""
     return value
 
 

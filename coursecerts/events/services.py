@@ -9,6 +9,12 @@ idempotent (running one twice writes nothing the second time), so "at least once
 
 What kicks a drain: the commit that recorded an entry (which also runs any leftovers), the periodic task
 (CELERY_BEAT_SCHEDULE), a Celery worker's start, and the drain_outbox command.
+
+Micro-batches (issue 20): a kind may also register a batch handler (outbox_batch_handler). The drain then claims,
+with the entry it took, up to that many more due entries of the same kind and course run, and runs them in one
+call: a stream of one-learner entries (each grade event owes one learner's generation) is decided set-based, a
+batch at a time, instead of one transaction per learner. A batch that fails is run again entry by entry, so only
+the entries that fail keep an error.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -37,6 +43,8 @@ log = logging.getLogger(__name__)
 # heartbeat() between steps of a long entry, so that its lease does not run out while it works.
 Handler = Callable[..., dict]
 _HANDLERS: dict[str, Handler] = {}
+# A batch handler runs many entries of one kind and course run at once: `handler(entries, *, heartbeat) -> dict`.
+_BATCH_HANDLERS: dict[str, tuple[Callable[..., dict], int]] = {}
 # Delay before retry n: 30 s, 1, 2, 4 ... minutes, at most an hour (a broken entry costs little while it waits).
 _RETRY_FIRST_SECONDS, _RETRY_MAX_SECONDS = 30, 3600
 
@@ -47,6 +55,18 @@ def outbox_handler(kind: str) -> Callable[[Handler], Handler]:
 
     def register(function: Handler) -> Handler:
         _HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def outbox_batch_handler(kind: str, *, most: int) -> Callable[[Handler], Handler]:
+    """Register the function that runs up to `most` due entries of `kind` and one course run at once:
+    `handler(entries, *, heartbeat) -> dict` (the result stored on each of them, with "entries": their count).
+    It must be idempotent as a handler is, and write what running the entries one by one would write."""
+
+    def register(function: Handler) -> Handler:
+        _BATCH_HANDLERS[kind] = (function, most)
         return function
 
     return register
@@ -89,8 +109,63 @@ def outbox_drain(*, include_waiting: bool = False, limit: int | None = None) -> 
         if entry is None:
             break
         tried.add(entry.pk)
-        outcomes.append(outbox_entry_run(entry))
+        companions = _claim_companions(entry, include_waiting=include_waiting, exclude=tried)
+        if not companions:
+            outcomes.append(outbox_entry_run(entry))
+            continue
+        tried.update(companion.pk for companion in companions)
+        outcomes += _batch_run([entry, *companions])
     return outcomes
+
+
+def _claim_companions(entry: OutboxEntry, *, include_waiting: bool, exclude: set[int]) -> list[OutboxEntry]:
+    """With `entry` claimed: claim up to its kind's batch size, less one, due entries of its kind and run (none
+    when the kind has no batch handler). Their rows are locked to claim them (SKIP LOCKED where the database
+    has it: what another drainer holds is left to it; SQLite's write transaction holds the whole database)."""
+    if entry.kind not in _BATCH_HANDLERS:
+        return []
+    _, most = _BATCH_HANDLERS[entry.kind]
+    with transaction.atomic():
+        due = (
+            _due(include_waiting=include_waiting)
+            .filter(kind=entry.kind, course_id=entry.course_id)
+            .exclude(pk__in=exclude)
+            .order_by("available_at", "pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        elif connection.features.has_select_for_update:
+            due = due.select_for_update()
+        ids = list(due.values_list("pk", flat=True)[: most - 1])
+        if not ids:
+            return []
+        OutboxEntry.objects.filter(pk__in=ids).update(claimed_at=timezone.now(), attempts=F("attempts") + 1)
+    return list(
+        OutboxEntry.objects.filter(pk__in=ids).select_related("course").order_by("available_at", "pk")
+    )
+
+
+def _batch_run(entries: list[OutboxEntry]) -> list[EntryOutcome]:
+    """Run claimed entries of one kind and run with the kind's batch handler and mark them all done; if it
+    fails, run them one by one with the kind's handler (each then done, or kept with its own error)."""
+    handler, _ = _BATCH_HANDLERS[entries[0].kind]
+    ids = [entry.pk for entry in entries]
+    try:
+        result = {**handler(entries, heartbeat=lambda: _renew_many(ids)), "entries": len(entries)}
+    except Exception:
+        log.exception(
+            "a batch of %s outbox entries (%s) failed: running them one by one", len(ids), entries[0].kind
+        )
+        return [outbox_entry_run(entry) for entry in entries]
+    OutboxEntry.objects.filter(pk__in=ids).update(done_at=timezone.now(), claimed_at=None, result=result)
+    log.info(
+        "outbox entries %s..%s (%s, %s of them) done: %s", ids[0], ids[-1], entries[0].kind, len(ids), result
+    )
+    return [EntryOutcome(entry, ok=True, result=result) for entry in entries]
+
+
+def _renew_many(ids: list[int]) -> None:
+    OutboxEntry.objects.filter(pk__in=ids, done_at__isnull=True).update(claimed_at=timezone.now())
 
 
 def outbox_pending(*, include_waiting: bool = True) -> QuerySet[OutboxEntry]:

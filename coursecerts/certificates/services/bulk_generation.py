@@ -9,10 +9,12 @@ shows it writes what the per-learner path writes.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from coursecerts.certificates import selectors
@@ -35,7 +37,7 @@ from coursecerts.certificates.services.pdf import (
     certificate_pdfs_render_on_commit,
 )
 from coursecerts.certificates.services.renewal import renewal_history_write, renewals_link
-from coursecerts.common.bulk_rows import column_preparer, rows_insert, values_insert
+from coursecerts.common.bulk_rows import as_is, column_preparer, rows_insert, values_insert
 from coursecerts.common.iterables import chunked
 from coursecerts.courses.models import CourseModes, CourseRun
 from coursecerts.learners.models import LearnerProfile
@@ -126,27 +128,31 @@ def _renewals(writes, course_run):
 
 
 @functools.cache
-def _certificate_defaults() -> tuple[list, list, int, int]:
-    """GeneratedCertificate's concrete fields in model order: their static defaults, the fields whose default
-    is computed per row (verify_uuid), and where user_id and course_id go."""
+def _certificate_defaults() -> tuple[dict, list]:
+    """GeneratedCertificate's concrete fields: their static defaults by attname, and the fields whose default
+    is computed per row (verify_uuid)."""
     fields = GeneratedCertificate._meta.concrete_fields
-    computed = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
-    values = [None if (i, f) in computed else f.get_default() for i, f in enumerate(fields)]
-    names = [f.attname for f in fields]
-    return values, computed, names.index("user_id"), names.index("course_id")
+    computed = [f for f in fields if f.has_default() and callable(f.default)]
+    values = {f.attname: f.get_default() for f in fields if f not in computed}
+    return values, computed
 
 
 def _new_certificate(user_id: int, course_run: CourseRun) -> GeneratedCertificate:
-    """GeneratedCertificate(user_id=user_id, course_id=course_run.pk), at under half the cost: every field's
-    value in model order takes Model.__init__'s positional path, which skips looking up each default by name
-    (a course-wide run builds tens of thousands). The run is attached after the insert (see _write): a row
-    with its run cached makes bulk_create compare course keys, row by row, at some 15 us each."""
-    values, computed, user_at, course_at = _certificate_defaults()
-    values = values.copy()
-    for i, model_field in computed:
-        values[i] = model_field.get_default()
-    values[user_at], values[course_at] = user_id, course_run.pk
-    return GeneratedCertificate(*values)
+    """GeneratedCertificate(user_id=user_id, course_id=course_run.pk), at a fraction of the cost: the fields'
+    values are set as Model.__init__ would set them (every concrete field's attname, its default unless given),
+    without looking up each field by name or sending pre_init/post_init, which nothing here receives (a
+    course-wide run builds tens of thousands; tests/certificates/test_course_generation_equivalence.py). The run
+    is attached after the insert (see _write): a row with its run cached makes bulk_create compare course keys,
+    row by row, at some 15 us each."""
+    values, computed = _certificate_defaults()
+    certificate = GeneratedCertificate.__new__(GeneratedCertificate)
+    certificate._state = ModelState()
+    attributes = certificate.__dict__
+    attributes.update(values)
+    for field in computed:
+        attributes[field.attname] = field.get_default()
+    attributes["user_id"], attributes["course_id"] = user_id, course_run.pk
+    return certificate
 
 
 def _apply(target, decision, facts, *, user, title, now, versions, validity) -> None:
@@ -224,15 +230,18 @@ def _certificates_insert(certificates: list[GeneratedCertificate], *, now) -> No
     if not certificates:
         return
     fields = [f for f in GeneratedCertificate._meta.concrete_fields if not f.primary_key]
-    preps = [column_preparer(field) for field in fields]
-    attnames = [field.attname for field in fields]
+    values = operator.attrgetter(*(field.attname for field in fields))
+    preps = [(i, prep) for i, field in enumerate(fields) if (prep := column_preparer(field)) is not as_is]
     for certificate in certificates:
         certificate.created_date = certificate.modified_date = now
         certificate._state.adding, certificate._state.db = False, connection.alias
-    rows = [
-        tuple(prep(getattr(certificate, name)) for name, prep in zip(attnames, preps, strict=True))
-        for certificate in certificates
-    ]
+    rows = [values(certificate) for certificate in certificates]
+    if preps:  # the values that are not taken as they are (on SQLite and MariaDB: dates, uuids, JSON)
+        for at, row in enumerate(rows):
+            row = list(row)
+            for i, prep in preps:
+                row[i] = prep(row[i])
+            rows[at] = tuple(row)
     by_user = {certificate.user_id: certificate for certificate in certificates}
     for pk, user_id in values_insert(GeneratedCertificate, fields, rows, returning=("id", "user_id")):
         by_user[user_id].pk = pk
