@@ -33,8 +33,10 @@ _PACKAGE = Path(__file__).resolve().parents[2]  # coursecerts/
 _CODE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".typ", ".svg"}
 _LIBRARIES = ("django", "babel", "segno", "django-csp")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-# Settings no page shows: how pages are cached and limited, and where the data and logs go.
-_NOT_RENDERED = re.compile(r"CERTIFICATE_PAGE_(CACHE_SIZE|CACHE_SECONDS|RATE)|DATABASES|CACHES|LOGGING")
+# Settings no page shows: how pages are cached, limited and rendered ahead, and where the data and logs go.
+_NOT_RENDERED = re.compile(
+    r"CERTIFICATE_PAGE_(CACHE_SIZE|CACHE_SECONDS|RATE)|CERTIFICATE_PAGES_RENDER_AHEAD|DATABASES|CACHES|LOGGING"
+)
 
 
 def render_data(certificate) -> CertificateRenderData | None:
