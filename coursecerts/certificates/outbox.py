@@ -36,7 +36,7 @@ def generation_owed_run(entry: OutboxEntry, *, heartbeat) -> dict:
     return tally.as_dict()
 
 
-@outbox_batch_handler(OutboxKinds.GENERATE_CERTIFICATES, most=500)
+@outbox_batch_handler(OutboxKinds.GENERATE_CERTIFICATES, most=2000)
 def generation_owed_run_batch(entries: list[OutboxEntry], *, heartbeat) -> dict:
     """Many entries of one run at once (a stream of grade events, each owing one learner's generation): their
     learners by source, each source's learners decided and written set-based, chunk by chunk, as one entry

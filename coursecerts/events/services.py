@@ -140,9 +140,14 @@ def _claim_companions(entry: OutboxEntry, *, include_waiting: bool, exclude: set
         if not ids:
             return []
         OutboxEntry.objects.filter(pk__in=ids).update(claimed_at=timezone.now(), attempts=F("attempts") + 1)
-    return list(
-        OutboxEntry.objects.filter(pk__in=ids).select_related("course").order_by("available_at", "pk")
+    companions = list(
+        OutboxEntry.objects.filter(pk__in=ids)
+        .only("pk", "kind", "course_id", "payload", "attempts")
+        .order_by("available_at", "pk")
     )
+    for companion in companions:  # the entry's run, loaded once (a batch holds up to thousands)
+        OutboxEntry.course.field.set_cached_value(companion, entry.course)
+    return companions
 
 
 def _batch_run(entries: list[OutboxEntry]) -> list[EntryOutcome]:

@@ -202,7 +202,7 @@ def chunk_process(*, chunk_id: int, will_retry: bool = False) -> dict | None:
         state=JobStates.RUNNING
     )
     try:
-        with _gc_paused(), leases.chunk_lease_kept(chunk_id=chunk_id, attempt=chunk.attempts):
+        with gc_paused(), leases.chunk_lease_kept(chunk_id=chunk_id, attempt=chunk.attempts):
             return _chunk_write(chunk)
     except leases.LeaseLost:
         log.warning("chunk %s was taken over by another worker: its writes here are rolled back", chunk_id)
@@ -228,7 +228,7 @@ def chunk_give_up(*, chunk_id: int) -> None:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a chunk is decided and written. A chunk allocates some
     hundred thousand short-lived objects (facts, decisions, rows), freed by reference counting, and each
     allocation burst set off collections that walked every live object of the process: 10 to 15% of a chunk's
