@@ -1,7 +1,7 @@
 """Every benchmark in bench/ in one run, and one table: each figure beside its anchor and its target, with the
 ratio, so a reader sees at a glance where the project stands (issue 20, README "Performance").
 
-    .venv/bin/python bench/all.py --quick             # smaller, shorter runs: about ten minutes
+    .venv/bin/python bench/all.py --quick             # smaller, shorter runs: 8 minutes here (2 cores)
     .venv/bin/python bench/all.py                     # the scripts' own sizes (much longer)
     .venv/bin/python bench/all.py --only page import  # some scripts
     .venv/bin/python bench/all.py --list              # which scripts take part
