@@ -53,6 +53,9 @@ def environment(queue: str) -> dict:
         # No learner emails: with one worker process, 20,000 issue emails queued on the run's own queue would
         # compete with the chunks for it; what this test checks is the chunks (emails: tests/notifications).
         "LEARNER_EMAILS_ENABLED": "false",
+        # Nor pages rendered ahead: their tasks (10 to 18 ms a page) would share the workers with the chunks
+        # timed here (they are tested in tests/web/test_pages_rendered_ahead.py).
+        "CERTIFICATE_PAGES_RENDER_AHEAD": "false",
         # one key-encryption key for the command and the worker: a server database needs one (credentials.E001)
         "CREDENTIALS_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     }

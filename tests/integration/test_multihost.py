@@ -132,6 +132,9 @@ class Cluster:
             # No learner emails: 100,000 issue emails would share the workers with the chunks this test times
             # (emails are tested in tests/notifications and bench/emails.py).
             "LEARNER_EMAILS_ENABLED": "false",
+            # Nor pages rendered ahead: their tasks (10 to 18 ms a page) would share the workers with the chunks
+            # timed here (they are tested in tests/web/test_pages_rendered_ahead.py).
+            "CERTIFICATE_PAGES_RENDER_AHEAD": "false",
             "STORAGE_BACKEND": "s3",
             "S3_BUCKET": "coursecerts",
             "S3_ENDPOINT_URL": f"http://{NET}.12:5000",
