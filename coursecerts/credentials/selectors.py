@@ -15,6 +15,11 @@ def organization_get_by_short_name(short_name: str) -> Organization | None:
     return Organization.objects.filter(short_name=short_name).first()
 
 
+def issuer_has_key(*, organization: Organization) -> bool:
+    """Whether the organisation has a key that is not retired."""
+    return IssuerKey.objects.filter(organization=organization, retired__isnull=True).exists()
+
+
 def did_document(*, organization: Organization) -> dict:
     """The organisation's did:web DID document: every unretired key as a Multikey verification method, all
     usable for assertionMethod (so credentials signed before a rotation keep verifying)."""

@@ -5,6 +5,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
 from coursecerts.credentials import selectors
+from coursecerts.credentials.services.keys import issuer_key_signing
 from coursecerts.credentials.services.status import StatusListNotFound, status_list_credential
 
 
@@ -13,6 +14,11 @@ def did_json(request, short_name: str):
     organization = selectors.organization_get_by_short_name(short_name)
     if organization is None:
         raise Http404("No such issuer.")
+    if not selectors.issuer_has_key(organization=organization):
+        # Credentials are issued on first request (ADR 0019), so an issuer may have certificates and no key yet:
+        # the key that will sign them is made now, as the first credential would make it, so that the DID
+        # resolves to it whichever a verifier asks for first.
+        issuer_key_signing(organization=organization)
     response = JsonResponse(
         selectors.did_document(organization=organization), content_type="application/did+json"
     )

@@ -1,6 +1,6 @@
-"""Concurrent issuers of credentials (first requests) for one organisation never draw the same status index: each takes a
-status list no other open transaction holds (SELECT ... FOR UPDATE SKIP LOCKED) and neither waits for the
-other. Needs a server database with concurrent writers (PostgreSQL, MariaDB)."""
+"""Concurrent issuers of credentials (first requests) for one organisation never draw the same status index: each
+takes a status list no other open transaction holds (SELECT ... FOR UPDATE SKIP LOCKED) and neither waits for
+the other. Needs a server database with concurrent writers (PostgreSQL, MariaDB)."""
 
 import threading
 

@@ -47,6 +47,18 @@ def test_did_json_lists_the_organisations_keys_as_multikey_assertion_methods(cli
     assert did["@context"] == [loader.DID_V1, loader.MULTIKEY_V1]
 
 
+def test_an_issuer_whose_credentials_are_not_asked_for_yet_already_lists_the_key_that_will_sign_them(
+    client, certificate
+):
+    organization = certificate.course.organization
+    assert not IssuerKey.objects.filter(organization=organization).exists()  # generation makes no key
+    did = client.get(f"/issuers/{organization.short_name}/did.json").json()
+    [method] = did["verificationMethod"]
+    assert client.get(f"/issuers/{organization.short_name}/did.json").json() == did  # made once
+    document = credential_for_certificate(certificate=certificate)
+    assert document["proof"][0]["verificationMethod"] == method["id"]
+
+
 def test_an_unknown_issuer_is_404(client, db):
     assert client.get("/issuers/nobody/did.json").status_code == 404
 

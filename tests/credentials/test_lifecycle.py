@@ -177,7 +177,6 @@ def test_a_credential_first_asked_for_after_its_key_was_retired_is_signed_by_the
     from io import StringIO
 
     from django.core.management import call_command
-
     from django.db import transaction
 
     from coursecerts.credentials.services.issuance import credentials_issue

@@ -238,10 +238,10 @@ def _certificates_insert(certificates: list[GeneratedCertificate], *, now) -> No
     rows = [values(certificate) for certificate in certificates]
     if preps:  # the values that are not taken as they are (on SQLite and MariaDB: dates, uuids, JSON)
         for at, row in enumerate(rows):
-            row = list(row)
+            prepared = list(row)
             for i, prep in preps:
-                row[i] = prep(row[i])
-            rows[at] = tuple(row)
+                prepared[i] = prep(prepared[i])
+            rows[at] = tuple(prepared)
     by_user = {certificate.user_id: certificate for certificate in certificates}
     for pk, user_id in values_insert(GeneratedCertificate, fields, rows, returning=("id", "user_id")):
         by_user[user_id].pk = pk
